@@ -1,0 +1,114 @@
+"""matplotlib pictures, each drawn on an ``Axes`` the caller provides.
+
+* :func:`plot_sequence`: a sequence diagram of an engine-registry
+  conversation, one request arrow and one response arrow per exchange.
+* :func:`plot_fingerprint` / :func:`plot_fingerprints`: digests as colour
+  grids (see :mod:`regcompat.notebook.fingerprint`).
+* :func:`plot_matrix`: a pass/fail heatmap of a pivoted compatibility matrix.
+
+None of these create figures or call ``plt.show()``: the notebook owns the
+figure, so tests can render to PNG and lessons can lay out subplots.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import Rectangle
+
+from ..mediatypes import short_name
+from .fingerprint import PALETTE, fingerprint_cells
+from .wire import short_digest, wire_rows
+
+__all__ = ["plot_sequence", "plot_fingerprint", "plot_fingerprints", "plot_matrix"]
+
+_OK, _BAD, _INK = "#1a7f37", "#cf222e", "#24292f"
+
+
+def _request_label(row) -> str:
+    path = row.path if len(row.path) <= 48 else row.path[:45] + "..."
+    label = f"{row.method} {path}"
+    if row.method in ("GET", "HEAD") and "/manifests/" in row.path:
+        accept = ", ".join(short_name(a) for a in row.accept) or "no Accept"
+        label += f"\nAccept: {accept}"
+    return label
+
+
+def _response_label(row) -> str:
+    parts = [str(row.status)]
+    if row.content_type:
+        parts.append(short_name(row.content_type))
+    if row.dcd:
+        parts.append("DCD " + short_digest(row.dcd, 8) + (f" {row.mark}" if row.mark else ""))
+    return "  ".join(parts)
+
+
+def plot_sequence(ax, exchanges, *, client: str = "engine", server: str = "registry",
+                  manifests_only: bool = False, title: str | None = None):
+    """Draw the conversation as a sequence diagram on ``ax``; returns ``ax``."""
+    rows = [r for r in wire_rows(exchanges) if not manifests_only or "/manifests/" in r.path]
+    n = max(len(rows), 1)
+    left, right = 0.0, 1.0
+    ax.set_xlim(-0.25, 1.25)
+    ax.set_ylim(-(2 * n) - 0.6, 0.9)
+    ax.axis("off")
+    for x, name in ((left, client), (right, server)):
+        ax.text(x, 0.5, name, ha="center", va="center", fontsize=10, weight="bold",
+                bbox={"boxstyle": "round", "fc": "#f6f8fa", "ec": _INK})
+        ax.plot([x, x], [0.2, -(2 * n) - 0.4], color="#8c959f", lw=1, ls="--", zorder=0)
+    for i, row in enumerate(rows):
+        y_req, y_resp = -(2 * i) - 0.5, -(2 * i) - 1.5
+        colour = _BAD if row.status >= 400 or row.match is False else _OK
+        ax.annotate("", xy=(right, y_req), xytext=(left, y_req),
+                    arrowprops={"arrowstyle": "->", "color": _INK, "lw": 1.2})
+        ax.text(0.5, y_req + 0.08, _request_label(row), ha="center", va="bottom", fontsize=7, family="monospace")
+        ax.annotate("", xy=(left, y_resp), xytext=(right, y_resp),
+                    arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.2, "ls": "--"})
+        ax.text(0.5, y_resp + 0.08, _response_label(row), ha="center", va="bottom", fontsize=7,
+                family="monospace", color=colour)
+    if not rows:
+        ax.text(0.5, -1, "(no exchanges)", ha="center", va="center", fontsize=9, color="#57606a")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_fingerprint(ax, digest: str, *, side: int = 4, label: str | None = None, x0: float = 0.0, y0: float = 0.0):
+    """Draw one digest as a ``side`` x ``side`` colour grid at (x0, y0); returns ``ax``."""
+    for r, row in enumerate(fingerprint_cells(digest, side)):
+        for c, (_digit, colour) in enumerate(row):
+            ax.add_patch(Rectangle((x0 + c, y0 + side - 1 - r), 1, 1, facecolor=colour, edgecolor="white", lw=1))
+    caption = label if label is not None else short_digest(digest)
+    ax.text(x0 + side / 2, y0 - 0.4, caption, ha="center", va="top", fontsize=8, family="monospace")
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.autoscale_view()
+    return ax
+
+
+def plot_fingerprints(ax, digests: dict, *, side: int = 4, title: str | None = None):
+    """Draw several labelled fingerprints in a row: ``{label: digest}``; returns ``ax``."""
+    for i, (label, digest) in enumerate(digests.items()):
+        plot_fingerprint(ax, digest, side=side, label=f"{label}\n{short_digest(digest)}", x0=i * (side + 2))
+    ax.set_xlim(-0.5, len(digests) * (side + 2) - 1.5)
+    ax.set_ylim(-2.2, side + 0.3)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_matrix(ax, pivot, *, title: str | None = None):
+    """A green/red heatmap of a boolean pivot table (rows x columns); returns ``ax``."""
+    data = pivot.astype(float).to_numpy()
+    ax.imshow(data, cmap=ListedColormap([_BAD, _OK]), vmin=0, vmax=1, aspect="auto")
+    def names(labels):
+        return [" / ".join(map(str, v)) if isinstance(v, tuple) else str(v) for v in labels]
+    ax.set_xticks(range(data.shape[1]), names(pivot.columns), rotation=45, ha="right", fontsize=7)
+    ax.set_yticks(range(data.shape[0]), names(pivot.index), fontsize=7)
+    for (r, c), v in np.ndenumerate(data):
+        ax.text(c, r, "\u2714" if v else "\u2718", ha="center", va="center", color="white", fontsize=8)
+    ax.set_xlabel(" / ".join(map(str, pivot.columns.names)), fontsize=8)
+    ax.set_ylabel(" / ".join(map(str, pivot.index.names)), fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax

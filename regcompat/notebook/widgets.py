@@ -1,0 +1,167 @@
+"""ipywidgets views over the public API: wire view, playground, matrix view.
+
+* :class:`WireView`: the wire view (:mod:`regcompat.notebook.wire`) of a list
+  of exchanges, with a "manifest requests only" switch.
+* :class:`Playground`: choose the pushing engine, the registry version, the
+  pulling engine and tag or digest; *Run* pushes the sample image into a fresh
+  ``rc.Registry`` with ``rc.Engine(...).push`` and pulls it back with
+  ``rc.Engine(...).pull``, then shows the outcome, the lines each engine
+  printed and every exchange.
+* :class:`MatrixView`: :func:`regcompat.compatibility_matrix` as a styled
+  pass/fail table, filtered with drop-downs.
+* :class:`~regcompat.notebook.inspector.DigestInspector` lives in its own
+  module and is re-exported here.
+
+Callbacks only change widget state (``HTML.value``, ``.result``), so pytest
+drives them by setting ``.value`` and calling ``.click()``. Each view has a
+short, stable ``repr`` for nbval.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+
+from .inspector import DigestInspector
+from .wire import wire_html
+
+__all__ = ["WireView", "Playground", "MatrixView", "DigestInspector"]
+
+_PRE = "margin:0;font:12px/1.4 monospace;white-space:pre-wrap"
+
+
+def _lines_html(title: str, lines) -> str:
+    body = html.escape("\n".join(lines)) if lines else "(nothing printed)"
+    return f'<b>{html.escape(title)}</b><pre style="{_PRE}">{body}</pre>'
+
+
+class WireView(W.VBox):
+    """Exchanges as a table: method, path, Accept, status, Content-Type, DCD, recomputed digest."""
+
+    def __init__(self, exchanges=(), *, manifests_only: bool = True):
+        self.manifests_only = W.Checkbox(value=manifests_only, description="manifest requests only", indent=False)
+        self.table = W.HTML()
+        self._exchanges = list(exchanges)
+        self.manifests_only.observe(lambda _c: self._render(), names="value")
+        super().__init__([self.manifests_only, self.table])
+        self._render()
+
+    @property
+    def exchanges(self) -> list:
+        return list(self._exchanges)
+
+    @exchanges.setter
+    def exchanges(self, value) -> None:
+        self._exchanges = list(value)
+        self._render()
+
+    def _render(self) -> None:
+        if not self._exchanges:
+            self.table.value = "<i>no exchanges yet</i>"
+            return
+        self.table.value = wire_html(self._exchanges, manifests_only=self.manifests_only.value)
+
+    def __repr__(self) -> str:
+        return f"WireView({len(self._exchanges)} exchanges)"
+
+
+class Playground(W.VBox):
+    """Push as one engine, pull as another, from a registry version of your choice."""
+
+    def __init__(self, *, push_engine: str = "1.10", registry: str = "2.3.0", pull_engine: str = "1.9",
+                 by: str = "tag", image=None, reference: str = "demo/app:latest"):
+        import regcompat as rc
+
+        self._rc, self._image, self.reference = rc, image, reference
+        self.push_engine = W.Dropdown(options=list(rc.ENGINE_VERSIONS), value=push_engine, description="push with")
+        self.registry = W.Dropdown(options=list(rc.REGISTRY_VERSIONS), value=registry, description="registry")
+        self.pull_engine = W.Dropdown(options=list(rc.ENGINE_VERSIONS), value=pull_engine, description="pull with")
+        self.by = W.ToggleButtons(options=["tag", "digest"], value=by, description="pull by")
+        self.run_button = W.Button(description="Run", button_style="success", icon="play")
+        self.outcome = W.HTML()
+        self.printed = W.HTML()
+        self.wire = WireView()
+        self.push_result = self.pull_result = None
+        self.run_button.on_click(lambda _b: self.run())
+        super().__init__([
+            W.HBox([self.push_engine, self.registry]), W.HBox([self.pull_engine, self.by]),
+            self.run_button, self.outcome, self.printed, self.wire,
+        ])
+
+    def run(self):
+        """Run the scenario chosen in the controls; returns the pull result (or the failed push)."""
+        rc = self._rc
+        registry = rc.Registry(self.registry.value)
+        image = self._image if self._image is not None else rc.sample_image()
+        push = rc.Engine(self.push_engine.value, registry).push(image, self.reference)
+        self.push_result, self.pull_result = push, None
+        exchanges = list(push.exchanges)
+        printed = _lines_html(f"docker {self.push_engine.value} push {self.reference}", push.output)
+        if not push.ok:
+            self.outcome.value = f'<b style="color:#cf222e">\u2718 push failed:</b> {html.escape(str(push.error))}'
+        else:
+            name = self.reference.rpartition(":")[0]
+            ref = self.reference if self.by.value == "tag" else f"{name}@{push.digest}"
+            pull = rc.Engine(self.pull_engine.value, registry).pull(ref)
+            self.pull_result = pull
+            exchanges += list(pull.exchanges)
+            printed += _lines_html(f"docker {self.pull_engine.value} pull {ref}", pull.output)
+            if pull.ok:
+                self.outcome.value = (f'<b style="color:#1a7f37">\u2714 pull worked</b>: got a '
+                                      f"{html.escape(pull.media_type or '')} manifest, digest <code>{pull.digest}</code>")
+            else:
+                self.outcome.value = f'<b style="color:#cf222e">\u2718 pull failed:</b> {html.escape(str(pull.error))}'
+        self.printed.value = printed
+        self.wire.exchanges = exchanges
+        return self.pull_result or push
+
+    def __repr__(self) -> str:
+        return (f"Playground(push_engine={self.push_engine.value!r}, registry={self.registry.value!r}, "
+                f"pull_engine={self.pull_engine.value!r}, by={self.by.value!r})")
+
+
+class MatrixView(W.VBox):
+    """The compatibility matrix as a pass/fail table; drop-downs filter the rows."""
+
+    def __init__(self, rows=None, *, index=("registry",), columns=("push_engine", "pull_engine", "by"),
+                 filters=("image",), values: str = "ok"):
+        from .frames import matrix_frame, matrix_pivot, style_matrix
+
+        if rows is None:
+            import regcompat as rc
+            rows = rc.compatibility_matrix()
+        self.frame = matrix_frame(rows)
+        self._pivot, self._style = matrix_pivot, style_matrix
+        self.index, self.columns, self.values = list(index), list(columns), values
+        self.filters = {
+            name: W.Dropdown(options=["(all)", *sorted(map(str, self.frame[name].unique()))], value="(all)",
+                             description=name)
+            for name in filters
+        }
+        self.table = W.HTML()
+        for dropdown in self.filters.values():
+            dropdown.observe(lambda _c: self._render(), names="value")
+        super().__init__([W.HBox(list(self.filters.values())), self.table])
+        self._render()
+
+    def selected(self):
+        """The rows the current filters keep, as a DataFrame."""
+        frame = self.frame
+        for name, dropdown in self.filters.items():
+            if dropdown.value != "(all)":
+                frame = frame[frame[name].astype(str) == dropdown.value]
+        return frame
+
+    def pivot(self):
+        return self._pivot(self.selected(), index=self.index, columns=self.columns, values=self.values)
+
+    def _render(self) -> None:
+        frame = self.selected()
+        if frame.empty:
+            self.table.value = "<i>no rows match these filters</i>"
+            return
+        self.table.value = self._style(self.pivot()).to_html()
+
+    def __repr__(self) -> str:
+        return f"MatrixView({len(self.frame)} rows)"

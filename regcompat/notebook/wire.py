@@ -1,0 +1,180 @@
+"""The wire view: what each HTTP exchange carried, and whether its digest holds.
+
+For every recorded :class:`~regcompat.messages.Exchange` the wire view shows
+the method, path, ``Accept`` values, status, ``Content-Type``,
+``Docker-Content-Digest`` (DCD) and a digest **recomputed** from the bytes,
+with a mark saying whether it matches the header:
+
+* a manifest is hashed the way registries and ``skopeo manifest-digest`` do
+  (schema1: the JWS payload, signatures left out; everything else: the exact
+  bytes), through :func:`regcompat.manifest.manifest_digest`;
+* a blob is hashed as raw bytes;
+* a manifest ``PUT`` is checked against the bytes the client *sent* (the
+  response has no body);
+* ``HEAD`` responses and error bodies carry nothing to hash: no mark.
+
+This is the "HTTP tab" of a registry explorer made interactive; the marks make
+distribution/distribution#1444 (2.3.0 sent the stored schema2 digest over a
+converted schema1 body) visible at a glance.
+
+Pure Python: no pandas, no widgets. :mod:`regcompat.notebook.frames` turns
+rows into a DataFrame, :mod:`regcompat.notebook.widgets` shows the HTML.
+Left out: blob upload plumbing details (``Range``, upload UUIDs) beyond the
+path, and response bodies other than digests (the inspector shows bytes).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from ..digest import Digest, from_bytes
+from ..messages import Exchange
+from ..mediatypes import short_name
+
+__all__ = ["WireRow", "wire_row", "wire_rows", "wire_text", "wire_html", "short_digest", "MATCH", "MISMATCH"]
+
+MATCH = "\u2714"      # heavy check mark
+MISMATCH = "\u2718"   # heavy ballot x
+
+_MANIFEST_PATH = re.compile(r"^/v2/(.+)/manifests/([^/]+)$")
+_BLOB_PATH = re.compile(r"^/v2/(.+)/blobs/(sha\d+:[a-f0-9]+)$")
+
+
+def short_digest(value: str | None, width: int = 12) -> str:
+    """``sha256:`` plus the first ``width`` hex digits, or ``-`` when absent."""
+    if not value:
+        return "-"
+    algorithm, _, encoded = value.partition(":")
+    return f"{algorithm}:{encoded[:width]}" if encoded else value
+
+
+@dataclass(frozen=True)
+class WireRow:
+    """One exchange as the wire view shows it."""
+
+    method: str
+    path: str
+    accept: tuple[str, ...]
+    status: int
+    content_type: str
+    dcd: str
+    computed: str   # the recomputed digest, "" when there was nothing to hash
+    over: str       # what was hashed: "response body", "request body", "schema1 payload", ""
+    match: bool | None  # None when there is no DCD or nothing to hash
+
+    @property
+    def mark(self) -> str:
+        return {True: MATCH, False: MISMATCH, None: ""}[self.match]
+
+
+def _manifest_digest(body: bytes) -> tuple[str, str]:
+    from ..manifest import manifest_digest  # the formats layer; imported lazily
+
+    try:
+        digest = manifest_digest(body)
+    except ValueError:
+        return str(from_bytes(body)), "raw bytes (not a manifest)"
+    if digest != from_bytes(body):
+        return str(digest), "schema1 payload"
+    return str(digest), "exact bytes"
+
+
+def _computed(exchange: Exchange) -> tuple[str, str]:
+    request, response = exchange.request, exchange.response
+    path = request.path
+    if request.method == "PUT" and _MANIFEST_PATH.match(path) and request.body:
+        digest, over = _manifest_digest(request.body)
+        return digest, over + " sent"
+    if request.method != "GET" or not response.ok or not response.body:
+        return "", ""
+    if _MANIFEST_PATH.match(path):
+        return _manifest_digest(response.body)
+    if _BLOB_PATH.match(path):
+        return str(from_bytes(response.body)), "exact bytes"
+    return "", ""
+
+
+def wire_row(exchange: Exchange) -> WireRow:
+    """The wire-view row of one exchange."""
+    request, response = exchange.request, exchange.response
+    dcd = response.headers.get("Docker-Content-Digest") or ""
+    computed, over = _computed(exchange)
+    match = (computed == dcd) if (dcd and computed) else None
+    return WireRow(
+        method=request.method,
+        path=request.target,
+        accept=tuple(request.headers.get_all("Accept")),
+        status=response.status,
+        content_type=response.headers.get("Content-Type") or "",
+        dcd=dcd,
+        computed=computed,
+        over=over,
+        match=match,
+    )
+
+
+def wire_rows(exchanges) -> list[WireRow]:
+    """Rows for a sequence of exchanges, in order."""
+    return [wire_row(e) for e in exchanges]
+
+
+def _accept_text(accept: tuple[str, ...]) -> str:
+    if not accept:
+        return "(no Accept)"
+    return ", ".join(short_name(a) if short_name(a) != a else a for a in accept)
+
+
+def is_plumbing(row: WireRow) -> bool:
+    """Blob uploads and existence checks: needed on the wire, rarely the story."""
+    return "/blobs/" in row.path and not (row.method == "GET" and row.status == 200)
+
+
+def wire_text(exchanges, *, manifests_only: bool = False) -> str:
+    """A plain-text wire view, one block per exchange (stable for nbval)."""
+    lines = []
+    for row in wire_rows(exchanges):
+        if manifests_only and "/manifests/" not in row.path:
+            continue
+        lines.append(f"{row.method} {row.path}")
+        if row.method in ("GET", "HEAD"):
+            lines.append(f"    Accept: {_accept_text(row.accept)}")
+        ct = short_name(row.content_type) if row.content_type else "-"
+        lines.append(f"  -> {row.status}  Content-Type: {ct}")
+        if row.dcd or row.computed:
+            tail = f"  {row.mark} recomputed {short_digest(row.computed)} over {row.over}" if row.computed else ""
+            lines.append(f"     Docker-Content-Digest: {short_digest(row.dcd)}{tail}")
+    return "\n".join(lines)
+
+
+_STYLE = (
+    "<style>.rc-wire{border-collapse:collapse;font:12px monospace}"
+    ".rc-wire td,.rc-wire th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
+    ".rc-ok{color:#1a7f37;font-weight:bold}.rc-bad{color:#cf222e;font-weight:bold}"
+    ".rc-err{background:#ffebe9}</style>"
+)
+
+
+def wire_html(exchanges, *, manifests_only: bool = False) -> str:
+    """The wire view as an HTML table (used by the widgets)."""
+    head = ("Method", "Path", "Accept", "Status", "Content-Type", "Docker-Content-Digest", "Recomputed", "")
+    out = [_STYLE, '<table class="rc-wire"><tr>', *(f"<th>{h}</th>" for h in head), "</tr>"]
+    for row in wire_rows(exchanges):
+        if manifests_only and "/manifests/" not in row.path:
+            continue
+        cls = ' class="rc-err"' if row.status >= 400 else ""
+        mark_cls = "rc-ok" if row.match else "rc-bad"
+        cells = (
+            row.method,
+            row.path,
+            "<br>".join(html.escape(a) for a in row.accept) or "<i>none</i>",
+            str(row.status),
+            html.escape(row.content_type) or "-",
+            html.escape(short_digest(row.dcd)),
+            html.escape(short_digest(row.computed)) + (f"<br><small>{html.escape(row.over)}</small>" if row.over else ""),
+            f'<span class="{mark_cls}">{row.mark}</span>' if row.mark else "",
+        )
+        out.append(f"<tr{cls}>" + "".join(f"<td>{c if i != 1 else html.escape(c)}</td>" for i, c in enumerate(cells)) + "</tr>")
+    out.append("</table>")
+    return "".join(out)

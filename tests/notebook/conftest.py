@@ -1,0 +1,5 @@
+"""Shared fixtures for the notebook adapter tests: a headless matplotlib."""
+
+import matplotlib
+
+matplotlib.use("Agg")

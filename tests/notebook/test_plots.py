@@ -1,0 +1,85 @@
+"""Every plot draws on a given Axes and renders to a PNG without error."""
+
+import io
+import json
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from regcompat.digest import from_bytes
+from regcompat.messages import Exchange, Request, Response
+from regcompat.notebook.fingerprint import PALETTE
+from regcompat.notebook.plots import plot_fingerprint, plot_fingerprints, plot_matrix, plot_sequence
+
+
+def render(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    data = buf.getvalue()
+    assert data.startswith(b"\x89PNG")
+    return data
+
+
+def exchanges():
+    err = json.dumps({"errors": [{"code": "MANIFEST_UNKNOWN", "message": "manifest unknown"}]}).encode()
+    return [
+        Exchange(Request("GET", "/v2/"), Response(200, [("Docker-Distribution-API-Version", "registry/2.0")], b"{}")),
+        Exchange(Request("GET", "/v2/demo/app/manifests/sha256:" + "a" * 64),
+                 Response(404, [("Content-Type", "application/json; charset=utf-8")], err)),
+    ]
+
+
+def test_sequence_diagram_has_a_request_and_a_response_arrow_per_exchange():
+    fig, ax = plt.subplots()
+    assert plot_sequence(ax, exchanges(), title="t") is ax
+    assert len(ax.patches) + len([c for c in ax.get_children() if c.__class__.__name__ == "Annotation"]) >= 4
+    texts = [t.get_text() for t in ax.texts]
+    assert "engine" in texts and "registry" in texts
+    assert any(t.startswith("404") for t in texts)
+    render(fig)
+
+
+def test_sequence_diagram_of_nothing_says_so():
+    fig, ax = plt.subplots()
+    plot_sequence(ax, [])
+    assert "(no exchanges)" in [t.get_text() for t in ax.texts]
+    render(fig)
+
+
+def test_fingerprint_draws_sixteen_palette_squares():
+    fig, ax = plt.subplots()
+    d = from_bytes(b"hello")
+    plot_fingerprint(ax, d)
+    colours = [p.get_facecolor() for p in ax.patches]
+    assert len(colours) == 16
+    import matplotlib.colors as mc
+    assert mc.to_hex(colours[0]) == PALETTE[int(d.encoded[0], 16)]
+    render(fig)
+
+
+def test_several_fingerprints_in_a_row():
+    fig, ax = plt.subplots()
+    plot_fingerprints(ax, {"S": from_bytes(b"a"), "C": from_bytes(b"b")}, title="two")
+    assert len(ax.patches) == 32
+    render(fig)
+
+
+def test_matrix_heatmap_marks_each_cell():
+    pivot = pd.DataFrame([[True, False], [False, True]],
+                         index=pd.Index(["2.3.0", "3.0"], name="registry"),
+                         columns=pd.MultiIndex.from_tuples([("1.9", "tag"), ("1.9", "digest")], names=["pull", "by"]))
+    fig, ax = plt.subplots()
+    plot_matrix(ax, pivot, title="m")
+    marks = [t.get_text() for t in ax.texts]
+    assert marks == ["\u2714", "\u2718", "\u2718", "\u2714"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1.9 / tag", "1.9 / digest"]
+    render(fig)
+
+
+def test_bad_digest_is_a_clear_error():
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="not a hexadecimal digest"):
+        plot_fingerprint(ax, "sha256:" + "z" * 64)
+    plt.close(fig)
