@@ -1,0 +1,143 @@
+"""The registry model: ``Registry(version).handle(Request) -> Response``.
+
+One call, no sockets and no threads (the HTTP adapter holds a lock around
+``handle``). Routing happens once (routes.py); each (route, method) has one
+handler function; handlers raise :class:`RegistryError` and only this module
+renders errors. Every answer follows the version's behaviour row.
+
+Configuration (keyword arguments):
+  * ``schema1_push`` - 2.7+: ``compatibility.schema1.enabled: true``;
+  * ``delete_enabled`` - ``storage.delete.enabled``;
+  * ``trust_key`` - the key that signs schema1 served on the fly (default: a
+    key seeded from the version, so runs repeat; real registries before 2.3.1
+    made a new one at every start);
+  * ``clock`` - a callable returning aware datetimes (default: a clock that
+    starts at 2016-02-09T10:00:00Z and ticks one second per signature).
+
+Left out: authentication, proxy (pull-through) mode, redirects to storage,
+read-only mode, garbage collection, the referrers API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..errors import RegistryError
+from ..messages import Request, Response
+from . import blobs, listing, manifest_get, manifest_put
+from .behaviour import Behaviour, behaviour
+from .events import Event
+from .responses import error_response, method_not_allowed, page_not_found, redirect, respond
+from .routes import ALLOWED_METHODS, Redirect, Route, parse_route
+from .state import RegistryState, TickingClock
+from .storage import Store
+
+__all__ = ["Registry"]
+
+Handler = Callable[[RegistryState, Route, Request], Response]
+
+_HANDLERS: dict[tuple[str, str], Handler] = {
+    ("catalog", "GET"): listing.catalog,
+    ("manifest", "GET"): manifest_get.get_manifest,
+    ("manifest", "HEAD"): manifest_get.get_manifest,
+    ("manifest", "PUT"): manifest_put.put_manifest,
+    ("tags", "GET"): listing.tags_list,
+    ("blob", "GET"): blobs.get_blob,
+    ("blob", "HEAD"): blobs.get_blob,
+    ("blob", "DELETE"): blobs.delete_blob,
+    ("upload_start", "POST"): blobs.start_upload,
+    ("upload", "GET"): blobs.upload_status,
+    ("upload", "HEAD"): blobs.upload_status,
+    ("upload", "PATCH"): blobs.patch_upload,
+    ("upload", "PUT"): blobs.put_upload,
+    ("upload", "DELETE"): blobs.cancel_upload,
+}
+
+
+class Registry:
+    """A distribution registry of one version, in memory."""
+
+    def __init__(self, version: str = "2.8", *, schema1_push: bool = False,
+                 delete_enabled: bool = False, trust_key: object | None = None,
+                 clock: Callable | None = None, store: Store | None = None):
+        row = behaviour(version)
+        if trust_key is None:
+            from ..manifest import libtrust
+            trust_key = libtrust.TrustKey.from_seed(f"registry-{row.version}")
+        self._state = RegistryState(row, store or Store(), bool(schema1_push), bool(delete_enabled),
+                                    trust_key, clock or TickingClock())
+
+    # -- public surface
+    @property
+    def version(self) -> str:
+        return self._state.behaviour.version
+
+    @property
+    def behaviour(self) -> Behaviour:
+        return self._state.behaviour
+
+    @property
+    def store(self) -> Store:
+        return self._state.store
+
+    @property
+    def events(self) -> list[Event]:
+        return self._state.events
+
+    @property
+    def trust_key(self) -> object:
+        return self._state.trust_key
+
+    @property
+    def schema1_push(self) -> bool:
+        return self._state.schema1_push
+
+    def upgraded(self, version: str, **config) -> "Registry":
+        """A registry of another version over the same storage, as after an upgrade."""
+        return Registry(version, store=self.store, **config)
+
+    def __repr__(self) -> str:
+        extra = ", schema1_push=True" if self._state.schema1_push else ""
+        return f"Registry({self.version!r}{extra})"
+
+    def handle(self, request: Request) -> Response:
+        """Answer one request as this registry version would."""
+        method = request.method.upper()
+        route = parse_route(request.path)
+        if route is None:
+            return page_not_found()
+        if isinstance(route, Redirect):
+            return redirect(route.location)
+        if route.kind == "base":
+            return listing.base(self._state, route, request)
+        allowed = self._allowed(route.kind)
+        if method not in allowed:
+            return _headless(method, method_not_allowed(allowed))
+        if route.kind == "catalog" and not self.behaviour.catalog:
+            return page_not_found()
+        try:
+            self._check_name(route)
+            response = _HANDLERS[(route.kind, method)](self._state, route, request)
+        except RegistryError as err:
+            status = 400 if (self.behaviour.put_errors_always_400 and route.kind == "manifest"
+                             and method == "PUT") else None
+            response = error_response(err, status=status)
+        return _headless(method, response)
+
+    def _allowed(self, kind: str) -> tuple[str, ...]:
+        allowed = ALLOWED_METHODS[kind]
+        if kind == "manifest" and not self.behaviour.head_routed:
+            allowed = tuple(m for m in allowed if m != "HEAD")
+        return allowed
+
+    def _check_name(self, route: Route) -> None:
+        if route.name and len(route.name) > 255:
+            from ..errors import GO_ERROR, ErrorCode
+            raise RegistryError(ErrorCode.NAME_INVALID, detail=GO_ERROR)
+
+
+def _headless(method: str, response: Response) -> Response:
+    """HEAD answers carry the GET's headers (Content-Length included) and no body."""
+    if method != "HEAD" or not response.body:
+        return response
+    return Response(response.status, response.headers, b"")

@@ -1,0 +1,138 @@
+"""What each registry version does, as one table of data.
+
+Every difference between distribution releases that the model reproduces is a
+field of :class:`Behaviour`; the handlers read these fields and never test a
+version string. Each field's comment names the source of the fact (see
+``registry-behavior.md`` sections 1-3 and 6, and the recorded sessions).
+
+Versions are release families: "2.4" stands for 2.4.x, "2.8" for 2.8.x and so
+on; 2.0 and 2.1 are modelled on 2.0.0 and 2.1.0, 2.2.1 and 2.3.x on their
+patch releases. :func:`behaviour` accepts a full version such as "2.8.2".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from ..errors import ErrorCode
+
+__all__ = ["Behaviour", "BEHAVIOURS", "REGISTRY_VERSIONS", "behaviour", "behaviour_rows"]
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    version: str
+    released: str
+
+    # -- manifest PUT (registry-behavior.md section 1)
+    #: "schema1-any": body always decoded as schema1, unsigned accepted (2.0, 2.1);
+    #: "schema1-jws": always schema1, a JWS is required to decode (2.2);
+    #: "content-type": Content-Type -> parser table, unknown falls back to schema1 (2.3-2.8);
+    #: "content-type-strict": table without schema1 and without a default (3.0).
+    put_parser: str
+    put_success_status: int          # 202 in 2.0.0, 201 from 2.1.0
+    put_errors_always_400: bool      # 2.0.0 writes 400 for every PUT failure
+    put_checks_embedded_tag: bool    # 2.0-2.2 compare the schema1 "tag" field with the URL tag
+    put_checks_embedded_name: bool   # 2.0-2.1: manifest name must equal the repository
+    missing_layer_code: ErrorCode    # BLOB_UNKNOWN (2.0, 2.1), MANIFEST_BLOB_UNKNOWN from 2.2
+    schema2_requires_media_type: bool  # 2.7: schema2 body's mediaType must be the v2 type
+    schema2_version_checked: bool    # 2.7: schemaVersion != 2 is a plain error -> 500
+    oci: bool                        # OCI manifest and index registered from 2.7
+    schema1_push_switch: bool        # 2.7+: schema1 PUT refused unless compatibility.schema1.enabled
+    schema1: bool                    # False in 3.0: no schema1 package at all
+    untyped_schema2_stored: bool     # 2.3-2.6: a schema2 body without mediaType is stored but unreadable
+
+    # -- manifest GET / HEAD (section 2)
+    #: "ignored" (2.0-2.2), "exact" (2.3-2.4: each header value compared whole),
+    #: "split" (2.5-2.8: split on ",", params dropped, q ignored), "mime" (3.0).
+    accept: str
+    head_routed: bool                # HEAD answered from 2.3; gorilla's 405 before
+    etag: bool                       # ETag and If-None-Match from 2.1
+    legacy_schema1_content_type: bool  # <=2.2: schema1 served as application/json; charset=utf-8
+    converts_schema2: bool           # 2.3-2.8 convert schema2 -> schema1 by tag for old clients
+    converted_digest_header: str     # "stored" (2.3.0 bug, distribution#1444) or "converted"
+    list_rewrite_digest: str         # "list" (2.3-2.6 bug, distribution#2395) or "child" (2.7+)
+    list_schema2_child_refused: bool  # 3.0: 400 "Schema 2 manifest not supported by client"
+    keep_author: bool                # 2.5+: conversion keeps history "author"
+    schema1_signatures: str          # "stored" (<=2.4 serve the pushed signatures), "fresh" (2.5+ re-sign)
+    unknown_tag_detail_has_name: bool  # <=2.2: {"Name","Tag"}; from 2.3: {"Tag"}
+    stored_schema1_unreadable: bool  # 3.0: stored schema1 -> 500 UNKNOWN
+    legacy_digest_parsing: bool      # <=2.6: distribution's own digest package (uppercase hex accepted)
+    manifest_size_limit: int | None  # bytes; None = no limit in the handler
+    range_checked: bool              # 2.7+: PATCH Content-Range checked (416 RANGE_INVALID)
+    catalog: bool                    # /v2/_catalog from 2.1
+    mount: bool                      # cross-repository blob mount from 2.3
+    event_tag: bool                  # notification events carry "tag" from 2.4
+
+
+_V20 = Behaviour(
+    version="2.0", released="2015-04",
+    put_parser="schema1-any", put_success_status=202, put_errors_always_400=True,
+    put_checks_embedded_tag=True, put_checks_embedded_name=True,
+    missing_layer_code=ErrorCode.BLOB_UNKNOWN, schema2_requires_media_type=False,
+    schema2_version_checked=False, oci=False, schema1_push_switch=False, schema1=True,
+    untyped_schema2_stored=False,
+    accept="ignored", head_routed=False, etag=False, legacy_schema1_content_type=True,
+    converts_schema2=False, converted_digest_header="converted", list_rewrite_digest="list",
+    list_schema2_child_refused=False, keep_author=False, schema1_signatures="stored",
+    unknown_tag_detail_has_name=True, stored_schema1_unreadable=False,
+    legacy_digest_parsing=True, manifest_size_limit=None, range_checked=False,
+    catalog=False, mount=False, event_tag=False,
+)
+_V21 = replace(_V20, version="2.1", released="2015-07", put_success_status=201,
+               put_errors_always_400=False, etag=True, catalog=True)
+_V22 = replace(_V21, version="2.2.1", released="2015-11", put_parser="schema1-jws",
+               put_checks_embedded_name=False, missing_layer_code=ErrorCode.MANIFEST_BLOB_UNKNOWN)
+_V230 = replace(_V22, version="2.3.0", released="2016-02", put_parser="content-type",
+                put_checks_embedded_tag=False, untyped_schema2_stored=True, accept="exact",
+                head_routed=True, legacy_schema1_content_type=False, converts_schema2=True,
+                converted_digest_header="stored", unknown_tag_detail_has_name=False, mount=True)
+_V231 = replace(_V230, version="2.3.1", released="2016-02", converted_digest_header="converted")
+_V24 = replace(_V231, version="2.4", released="2016-04", event_tag=True)
+_V25 = replace(_V24, version="2.5", released="2016-07", accept="split", keep_author=True,
+               schema1_signatures="fresh")
+_V26 = replace(_V25, version="2.6", released="2016-11")
+_V27 = replace(_V26, version="2.7", released="2018-10", schema2_requires_media_type=True,
+               schema2_version_checked=True, oci=True, schema1_push_switch=True,
+               untyped_schema2_stored=False, list_rewrite_digest="child",
+               legacy_digest_parsing=False, manifest_size_limit=4 << 20, range_checked=True)
+_V28 = replace(_V27, version="2.8", released="2022-01")
+_V30 = replace(_V28, version="3.0", released="2025-04", put_parser="content-type-strict",
+               schema1=False, schema1_push_switch=False, converts_schema2=False, accept="mime",
+               list_schema2_child_refused=True, stored_schema1_unreadable=True)
+
+BEHAVIOURS: dict[str, Behaviour] = {
+    b.version: b for b in (_V20, _V21, _V22, _V230, _V231, _V24, _V25, _V26, _V27, _V28, _V30)
+}
+REGISTRY_VERSIONS: tuple[str, ...] = tuple(BEHAVIOURS)
+
+_ALIASES = {"2.0.0": "2.0", "2.0.1": "2.0", "2.1.0": "2.1", "2.1.1": "2.1", "2.2": "2.2.1",
+            "2.2.0": "2.2.1", "2.3": "2.3.1"}
+
+
+def behaviour(version: str) -> Behaviour:
+    """The row for ``version`` ("2.3.0", "2.8.2", "3.0.0"...); ValueError if unknown."""
+    version = str(version).removeprefix("v")
+    if version in BEHAVIOURS:
+        return BEHAVIOURS[version]
+    if version in _ALIASES:
+        return BEHAVIOURS[_ALIASES[version]]
+    parts = version.split(".")
+    if len(parts) >= 2 and ".".join(parts[:2]) in BEHAVIOURS and parts[:2] != ["2", "3"]:
+        return BEHAVIOURS[".".join(parts[:2])]
+    if parts[0] == "3":
+        return BEHAVIOURS["3.0"]
+    known = ", ".join(REGISTRY_VERSIONS)
+    raise ValueError(f"unknown registry version {version!r}; known: {known}")
+
+
+def behaviour_rows() -> list[dict]:
+    """The table as plain rows (one dict a version), for notebooks and docs."""
+    rows = []
+    for b in BEHAVIOURS.values():
+        row = {}
+        for f in fields(b):
+            value = getattr(b, f.name)
+            row[f.name] = value.name if isinstance(value, ErrorCode) else value
+        rows.append(row)
+    return rows

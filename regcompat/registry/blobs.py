@@ -1,0 +1,195 @@
+"""Blob routes: GET/HEAD/DELETE of a blob, and blob uploads (monolithic POST,
+chunked PATCH, final PUT, status, cancel, cross-repository mount).
+
+Modelled: a blob is visible only in repositories that link it; uploads end
+with a digest check (``DIGEST_INVALID`` with ``{"Digest", "Reason"}``) that
+cancels the session; ``Range: 0-<n-1>`` progress headers (``0-0`` when empty,
+as distribution writes it); the 2.7+ ``Content-Range`` check on PATCH
+(``416 RANGE_INVALID``); mount from 2.3; single-range GET (206) and
+``If-None-Match`` (304) as Go's ``http.ServeContent`` answers them.
+
+Left out: redirects to storage backends, ``Last-Modified``, multi-range GETs,
+upload purging, and the signed ``_state`` token (ours is opaque, unsigned).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+from ..digest import Digest, DigestError, from_bytes
+from ..errors import GO_ERROR, ErrorCode, RegistryError
+from ..messages import Request, Response
+from .events import Event
+from .responses import respond
+from .routes import Route
+from .state import RegistryState, parse_reference_digest
+from .storage import Upload
+
+__all__ = ["get_blob", "delete_blob", "start_upload", "upload_status", "patch_upload",
+           "put_upload", "cancel_upload"]
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)\Z")
+_CONTENT_RANGE = re.compile(r"(?:bytes )?(\d+)-(\d+)\Z")
+
+
+def _blob_digest(state: RegistryState, route: Route) -> str:
+    digest = parse_reference_digest(state.behaviour, route.digest)
+    if digest is None:
+        raise RegistryError(ErrorCode.DIGEST_INVALID, detail=GO_ERROR)
+    return digest
+
+
+def get_blob(state: RegistryState, route: Route, request: Request) -> Response:
+    digest = _blob_digest(state, route)
+    data = state.store.blob(route.name, digest)
+    if data is None:
+        raise RegistryError(ErrorCode.BLOB_UNKNOWN, detail=digest)
+    headers = [("Accept-Ranges", "bytes"), ("Cache-Control", "max-age=31536000"),
+               ("Content-Type", "application/octet-stream"), ("Docker-Content-Digest", digest),
+               ("Etag", f'"{digest}"')]
+    if request.headers.get("If-None-Match") in (digest, f'"{digest}"'):
+        return respond(304, headers[:2] + headers[3:], length=0)
+    head = request.method == "HEAD"
+    span = _range(request.headers.get("Range"), len(data))
+    if span is not None:
+        start, end = span
+        part = data[start:end + 1]
+        headers.append(("Content-Range", f"bytes {start}-{end}/{len(data)}"))
+        return respond(206, headers, b"" if head else part, length=len(part))
+    return respond(200, headers, b"" if head else data, length=len(data))
+
+
+def _range(header: str | None, size: int) -> tuple[int, int] | None:
+    if not header:
+        return None
+    match = _RANGE.match(header.strip())
+    if not match or (not match.group(1) and not match.group(2)):
+        return None
+    first, last = match.groups()
+    if not first:
+        start, end = max(0, size - int(last)), size - 1
+    else:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    if start >= size or start > end:
+        return None
+    return start, end
+
+
+def delete_blob(state: RegistryState, route: Route, request: Request) -> Response:
+    if not state.delete_enabled:
+        raise RegistryError(ErrorCode.UNSUPPORTED)
+    digest = _blob_digest(state, route)
+    repo = state.store.existing(route.name)
+    if repo is None or digest not in repo.blobs:
+        raise RegistryError(ErrorCode.BLOB_UNKNOWN, detail=digest)
+    repo.blobs.discard(digest)
+    return respond(202)
+
+
+def _upload_location(state: RegistryState, request: Request, upload: Upload) -> str:
+    token = json.dumps({"Name": upload.repository, "UUID": upload.uuid, "Offset": len(upload.data)},
+                       separators=(",", ":")).encode()
+    encoded = base64.urlsafe_b64encode(token).decode()
+    return (f"{state.base_url(request)}/v2/{upload.repository}/blobs/uploads/{upload.uuid}"
+            f"?_state={encoded}")
+
+
+def _progress(state: RegistryState, request: Request, upload: Upload, status: int) -> Response:
+    end = max(len(upload.data) - 1, 0)
+    return respond(status, [("Docker-Upload-Uuid", upload.uuid),
+                            ("Location", _upload_location(state, request, upload)),
+                            ("Range", f"0-{end}")])
+
+
+def _created(state: RegistryState, request: Request, name: str, digest: str) -> Response:
+    return respond(201, [("Docker-Content-Digest", digest),
+                         ("Location", f"{state.base_url(request)}/v2/{name}/blobs/{digest}")])
+
+
+def _commit(state: RegistryState, name: str, wanted: str | None, data: bytes) -> Digest:
+    """Check ``data`` against the client's digest and store it; raise on mismatch."""
+    if wanted is None:
+        raise RegistryError(ErrorCode.DIGEST_INVALID, detail="digest missing")
+    try:
+        digest = Digest(wanted)
+    except DigestError:
+        raise RegistryError(ErrorCode.DIGEST_INVALID, detail="digest parsing failed") from None
+    if from_bytes(data, digest.algorithm) != digest:
+        raise RegistryError(ErrorCode.DIGEST_INVALID, detail={"Digest": digest, "Reason": GO_ERROR})
+    state.store.put_blob(name, digest, data)
+    state.emit(Event("push", "blob", name, "application/octet-stream", digest, len(data),
+                     f"/v2/{name}/blobs/{digest}"))
+    return digest
+
+
+def start_upload(state: RegistryState, route: Route, request: Request) -> Response:
+    query = request.query
+    if state.behaviour.mount and "mount" in query and "from" in query:
+        mounted = _mount(state, route.name, query["mount"], query["from"])
+        if mounted:
+            return _created(state, request, route.name, mounted)
+    if "digest" in query:
+        digest = _commit(state, route.name, query["digest"], request.body)
+        return _created(state, request, route.name, digest)
+    upload = Upload(state.new_upload_id(route.name), route.name)
+    state.store.uploads[upload.uuid] = upload
+    return _progress(state, request, upload, 202)
+
+
+def _mount(state: RegistryState, name: str, digest: str, source: str) -> str | None:
+    try:
+        digest = Digest(digest)
+    except DigestError:
+        raise RegistryError(ErrorCode.DIGEST_INVALID, detail=GO_ERROR) from None
+    if not state.store.has_blob(source, digest):
+        return None
+    state.store.link_blob(name, digest)
+    return digest
+
+
+def _session(state: RegistryState, route: Route) -> Upload:
+    upload = state.store.uploads.get(route.uuid)
+    if upload is None or upload.repository != route.name:
+        raise RegistryError(ErrorCode.BLOB_UPLOAD_UNKNOWN, detail=GO_ERROR)
+    return upload
+
+
+def upload_status(state: RegistryState, route: Route, request: Request) -> Response:
+    return _progress(state, request, _session(state, route), 204)
+
+
+def patch_upload(state: RegistryState, route: Route, request: Request) -> Response:
+    upload = _session(state, route)
+    content_range = request.headers.get("Content-Range")
+    if state.behaviour.range_checked and content_range and "Content-Length" in request.headers:
+        match = _CONTENT_RANGE.match(content_range.strip())
+        if not match:
+            raise RegistryError(ErrorCode.RANGE_INVALID)
+        start, end = int(match.group(1)), int(match.group(2))
+        if start > end or start != len(upload.data):
+            raise RegistryError(ErrorCode.RANGE_INVALID)
+        if end - start + 1 != len(request.body):
+            raise RegistryError(ErrorCode.SIZE_INVALID)
+    upload.data.extend(request.body)
+    return _progress(state, request, upload, 202)
+
+
+def put_upload(state: RegistryState, route: Route, request: Request) -> Response:
+    upload = _session(state, route)
+    wanted = request.query.get("digest")
+    if wanted is None or parse_reference_digest(state.behaviour, wanted) is None:
+        _commit(state, route.name, wanted, b"")  # raises the parameter error; the session stays
+    data = bytes(upload.data) + request.body
+    try:
+        digest = _commit(state, route.name, wanted, data)
+    finally:  # distribution cancels the session whether the commit worked or not
+        state.store.uploads.pop(upload.uuid, None)
+    return _created(state, request, route.name, digest)
+
+
+def cancel_upload(state: RegistryState, route: Route, request: Request) -> Response:
+    upload = _session(state, route)
+    state.store.uploads.pop(upload.uuid, None)
+    return respond(204)

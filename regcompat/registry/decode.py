@@ -1,0 +1,151 @@
+"""Decode a pushed manifest body the way a given registry version does.
+
+Which decoder runs is the version's ``put_parser`` (see behaviour.py):
+
+  * "schema1-any" (2.0, 2.1): a plain JSON decode into the schema1 struct:
+    any JSON object decodes (a schema2 body too, with an empty ``tag``);
+  * "schema1-jws" (2.2): the same, but decoding needs a JWS ``signatures`` key,
+    so unsigned and schema2 bodies fail with MANIFEST_INVALID;
+  * "content-type" (2.3-2.8): ``Content-Type`` (parameters stripped, lowercased
+    as Go's ``mime.ParseMediaType`` does) picks the parser; an unknown or empty
+    type falls back to schema1;
+  * "content-type-strict" (3.0): no schema1 and no fallback.
+
+A JSON syntax error is reported as MANIFEST_INVALID with Go's
+``{"Offset": n}`` detail; other decode errors carry a Go error value (``{}``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from ..errors import GO_ERROR, ErrorCode, RegistryError
+from ..mediatypes import MediaType
+from .. import manifest as formats
+from .behaviour import Behaviour
+
+__all__ = ["Decoded", "decode_manifest", "json_syntax_offset", "parse_content_type"]
+
+_SCHEMA1_TYPES = ("", MediaType.SCHEMA1_SIGNED, MediaType.JSON)
+_KINDS = {
+    MediaType.SCHEMA2: "schema2",
+    MediaType.MANIFEST_LIST: "list",
+    MediaType.OCI_MANIFEST: "oci-manifest",
+    MediaType.OCI_INDEX: "oci-index",
+}
+
+
+@dataclass
+class Decoded:
+    kind: str          # schema1, schema2, list, oci-manifest, oci-index, untyped
+    manifest: object   # a regcompat.manifest object, or the raw dict for 2.0/2.1 schema1
+    digest: str
+    media_type: str
+    embedded_tag: str | None = None
+    embedded_name: str | None = None
+
+
+def json_syntax_offset(body: bytes) -> int | None:
+    """Go's ``json.SyntaxError.Offset`` for ``body``, or None if it is valid JSON."""
+    text = body.decode("utf-8", "replace")
+
+    def _reject(name: str) -> None:
+        raise json.JSONDecodeError("invalid constant", text, text.find(name))
+
+    try:
+        json.loads(text, parse_constant=_reject)
+    except json.JSONDecodeError as err:
+        return len(body) if err.pos >= len(text) else len(text[:err.pos].encode()) + 1
+    except RecursionError:
+        return len(body)
+    return None
+
+
+def _invalid(body: bytes, err: Exception | None = None) -> RegistryError:
+    offset = json_syntax_offset(body)
+    detail = {"Offset": offset} if offset is not None else GO_ERROR
+    return RegistryError(ErrorCode.MANIFEST_INVALID, detail=detail)
+
+
+def parse_content_type(header: str | None) -> str:
+    """``mime.ParseMediaType`` as far as distribution uses it; ValueError if malformed."""
+    if not header:
+        return ""
+    media_type = header.split(";", 1)[0].strip().lower()
+    if not media_type or "/" not in media_type or " " in media_type:
+        raise ValueError("mime: expected slash after first token")
+    return media_type
+
+
+def decode_manifest(b: Behaviour, content_type: str | None, body: bytes) -> Decoded:
+    """Decode ``body`` as version ``b`` would, or raise the RegistryError it sends."""
+    if b.put_parser == "schema1-any":
+        return _decode_lenient_schema1(body)
+    if b.put_parser == "schema1-jws":
+        return _decode_schema1(b, body)
+    try:
+        media_type = parse_content_type(content_type)
+    except ValueError:
+        raise RegistryError(ErrorCode.MANIFEST_INVALID, detail=GO_ERROR) from None
+    kind = _KINDS.get(media_type)
+    if kind in ("oci-manifest", "oci-index") and not b.oci:
+        kind = None
+    if kind is None:
+        if b.schema1 and (media_type in _SCHEMA1_TYPES or b.put_parser == "content-type"):
+            return _decode_schema1(b, body)
+        raise RegistryError(ErrorCode.MANIFEST_INVALID, detail=(
+            f"unsupported manifest media type and no default available: {media_type}"))
+    return _decode_typed(b, kind, body)
+
+
+def _decode_lenient_schema1(body: bytes) -> Decoded:
+    try:
+        doc = json.loads(body.decode("utf-8", "replace"))
+    except (ValueError, RecursionError) as err:
+        raise _invalid(body, err) from None
+    if not isinstance(doc, dict):
+        raise RegistryError(ErrorCode.MANIFEST_INVALID, detail=GO_ERROR)
+    tag = doc.get("tag") if isinstance(doc.get("tag"), str) else ""
+    name = doc.get("name") if isinstance(doc.get("name"), str) else ""
+    digest = formats.manifest_digest(body) if "signatures" in doc else _sha(body)
+    doc = {**doc, "__raw__": body}
+    return Decoded("schema1", doc, digest, MediaType.SCHEMA1_SIGNED, tag, name)
+
+
+def _sha(body: bytes) -> str:
+    from ..digest import from_bytes
+    return from_bytes(body)
+
+
+def _decode_schema1(b: Behaviour, body: bytes) -> Decoded:
+    try:
+        manifest = formats.schema1.parse(body, require_signature=True)
+    except formats.ManifestError as err:
+        raise _invalid(body, err) from None
+    return Decoded("schema1", manifest, manifest.digest, MediaType.SCHEMA1_SIGNED,
+                   manifest.tag, manifest.name)
+
+
+_PARSERS = {
+    "schema2": lambda raw: formats.schema2.parse(raw),
+    "list": lambda raw: formats.manifestlist.parse(raw),
+    "oci-manifest": lambda raw: formats.oci.parse_manifest(raw),
+    "oci-index": lambda raw: formats.oci.parse_index(raw),
+}
+_EXPECTED_FIELD = {"schema2": (MediaType.SCHEMA2,),
+                   "oci-manifest": ("", MediaType.OCI_MANIFEST),
+                   "oci-index": ("", MediaType.OCI_INDEX)}
+
+
+def _decode_typed(b: Behaviour, kind: str, body: bytes) -> Decoded:
+    try:
+        manifest = _PARSERS[kind](body)
+    except formats.ManifestError as err:
+        raise _invalid(body, err) from None
+    field = manifest.media_type
+    if kind in _EXPECTED_FIELD and b.schema2_requires_media_type and field not in _EXPECTED_FIELD[kind]:
+        raise RegistryError(ErrorCode.MANIFEST_INVALID, detail=GO_ERROR)
+    if kind == "schema2" and not field and b.untyped_schema2_stored:
+        kind = "untyped"
+    return Decoded(kind, manifest, manifest.digest, field)

@@ -1,0 +1,134 @@
+"""Manifest GET and HEAD: resolve, negotiate, convert or rewrite, answer.
+
+Modelled per version (registry-behavior.md section 2): tag resolution, the
+``If-None-Match`` check against the stored digest (before any conversion),
+the negotiation of negotiate.py, on-the-fly schema2 -> schema1 conversion
+signed by the registry's key (a GET may write the empty-layer blob), the
+``Docker-Content-Digest``/``ETag`` each version sends (the 2.3.0 bug that
+sends the stored digest, the 2.3-2.6 list-rewrite bug), schema1 served with
+the pushed signatures (<=2.4) or signed afresh on every GET (2.5+), the
+content types, 3.0's refusals, and pull events.
+
+Observed and not modelled: registry 2.3.0 served the recorded stored schema1
+with a second signature whose origin the references do not explain; the
+model serves the pushed signatures only (the canonical payload, and so the
+digest, is the same).
+"""
+
+from __future__ import annotations
+
+from ..digest import from_bytes
+from ..errors import GO_ERROR, ErrorCode, RegistryError
+from ..mediatypes import MediaType
+from .. import manifest as formats
+from ..messages import Request, Response
+from .events import Event
+from .negotiate import Decision, accepted_types, decide, decide_child
+from .responses import API_VERSION, respond
+from .routes import Route
+from .state import RegistryState, parse_reference_digest
+from .storage import StoredManifest
+
+__all__ = ["get_manifest"]
+
+LEGACY_SCHEMA1_TYPE = "application/json; charset=utf-8"
+
+
+def get_manifest(state: RegistryState, route: Route, request: Request) -> Response:
+    b = state.behaviour
+    name = route.name
+    url_digest = parse_reference_digest(b, route.reference)
+    tag = None if url_digest else route.reference
+    digest = url_digest or state.store.tag(name, tag)
+    if digest is None:
+        detail = {"Name": name, "Tag": tag} if b.unknown_tag_detail_has_name else {"Tag": tag}
+        raise RegistryError(ErrorCode.MANIFEST_UNKNOWN, detail=detail)
+    if b.etag and _etag_matches(request, digest):
+        return Response(304, [API_VERSION])
+    stored = _load(state, name, digest)
+    accepted = accepted_types(b, request.headers.get_all("Accept"))
+    decision = decide(b, stored.kind, tag is not None, accepted)
+    header_digest = stored.digest
+    if decision.action == "child":
+        stored, decision = _pick_child(state, name, stored, accepted)
+        if b.list_rewrite_digest == "child":
+            header_digest = stored.digest
+    if decision.action == "refuse":
+        status_code = ErrorCode.MANIFEST_UNKNOWN if "OCI" in (decision.error or "") else ErrorCode.MANIFEST_INVALID
+        raise RegistryError(status_code, message=decision.error)
+    if decision.action == "convert":
+        content_type, body = MediaType.SCHEMA1_SIGNED, _convert(state, name, tag, stored)
+        if b.converted_digest_header == "converted":
+            header_digest = formats.manifest_digest(body)
+    else:
+        content_type, body = _render(state, stored)
+    headers = [("Content-Type", content_type), ("Docker-Content-Digest", header_digest)]
+    if b.etag:
+        headers.append(("Etag", f'"{header_digest}"'))
+    return respond(200, headers, body)
+
+
+def _etag_matches(request: Request, digest: str) -> bool:
+    return any(v in (digest, f'"{digest}"') for v in request.headers.get_all("If-None-Match"))
+
+
+def _load(state: RegistryState, name: str, digest: str) -> StoredManifest:
+    b = state.behaviour
+    stored = state.store.manifest(name, digest)
+    if stored is None:
+        raise RegistryError(ErrorCode.MANIFEST_UNKNOWN, detail={"Name": name, "Revision": digest})
+    if stored.kind == "untyped":  # 2.3-2.6: stored, but storage cannot classify it
+        raise RegistryError(ErrorCode.MANIFEST_UNKNOWN, detail=[GO_ERROR])
+    if stored.kind == "schema1" and b.stored_schema1_unreadable:
+        raise RegistryError(ErrorCode.UNKNOWN, detail=GO_ERROR)
+    event_type = stored.media_type if b.head_routed else MediaType.SCHEMA1
+    state.emit(Event("pull", "manifest", name, event_type, stored.digest, len(stored.raw),
+                     f"/v2/{name}/manifests/{stored.digest}"))
+    return stored
+
+
+def _pick_child(state: RegistryState, name: str, stored: StoredManifest,
+                accepted: frozenset[str]) -> tuple[StoredManifest, Decision]:
+    listed = formats.manifestlist.parse(stored.raw)
+    chosen = formats.convert.select_platform(listed.manifests)
+    if chosen is None:
+        raise RegistryError(ErrorCode.MANIFEST_UNKNOWN)
+    child = _load(state, name, chosen.digest)
+    return child, decide_child(state.behaviour, child.kind, accepted)
+
+
+def _convert(state: RegistryState, name: str, tag: str | None, stored: StoredManifest) -> bytes:
+    b = state.behaviour
+    manifest = formats.schema2.parse(stored.raw)
+    config = state.store.blob(name, manifest.config.digest)
+    if config is None:
+        raise RegistryError(ErrorCode.MANIFEST_INVALID, detail=GO_ERROR)
+    state.emit(Event("pull", "blob", name, "application/octet-stream", manifest.config.digest,
+                     len(config), f"/v2/{name}/blobs/{manifest.config.digest}"))
+    try:
+        payload = formats.convert.schema2_to_schema1(config, list(manifest.layers), name, tag or "",
+                                                     keep_author=b.keep_author)
+    except formats.ManifestError:
+        raise RegistryError(ErrorCode.MANIFEST_INVALID, detail=GO_ERROR) from None
+    if formats.convert.uses_empty_layer(config) and not state.store.has_blob(
+            name, formats.convert.EMPTY_LAYER_DIGEST):
+        empty = formats.convert.EMPTY_LAYER
+        state.store.put_blob(name, from_bytes(empty), empty)
+        state.emit(Event("push", "blob", name, "application/octet-stream",
+                         formats.convert.EMPTY_LAYER_DIGEST, len(empty),
+                         f"/v2/{name}/blobs/{formats.convert.EMPTY_LAYER_DIGEST}"))
+    return formats.libtrust.sign(payload, state.trust_key, now=state.clock())
+
+
+def _render(state: RegistryState, stored: StoredManifest) -> tuple[str, bytes]:
+    b = state.behaviour
+    if stored.kind != "schema1":
+        content_type = stored.media_type
+        if stored.kind == "list" and not content_type and b.oci:
+            content_type = MediaType.OCI_INDEX
+        return content_type, stored.raw
+    if b.schema1_signatures == "stored" and stored.signatures:
+        body = formats.libtrust.pretty_signature(stored.raw, stored.signatures)
+    else:
+        body = formats.libtrust.sign(stored.raw, state.trust_key, now=state.clock())
+    return (LEGACY_SCHEMA1_TYPE if b.legacy_schema1_content_type else MediaType.SCHEMA1_SIGNED), body

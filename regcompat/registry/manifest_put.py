@@ -1,0 +1,141 @@
+"""Manifest PUT: decode, check, store, tag, and answer as each version did.
+
+Order of checks (registry-behavior.md section 1, and the recorded sessions):
+  1. the 4 MiB body limit (2.7+; ``MANIFEST_INVALID``);
+  2. decoding (decode.py);
+  3. 2.0-2.2 compare the schema1 ``tag`` field with the URL tag (TAG_INVALID);
+     every version compares a URL digest with the computed one (DIGEST_INVALID);
+  4. storage checks, all collected: schema1 push switched off (2.7+: 500
+     UNKNOWN, before any other check), name, signature (MANIFEST_UNVERIFIED),
+     blobs (one error per missing digest, the config first);
+  5. write the manifest, then the tag; a push event for typed manifests.
+The HTTP status is that of the first error (2.0.0: always 400). Nothing is
+written unless every check passed.
+
+UNCONFIRMED (not in the references, not recorded): the codes for a schema1
+name that does not match the repository (2.0/2.1) or fails the name grammar,
+and for mismatched ``history``/``fsLayers`` lengths; MANIFEST_INVALID with a
+Go error detail is used.
+"""
+
+from __future__ import annotations
+
+from ..errors import GO_ERROR, ErrorCode, RegistryError
+from ..mediatypes import MediaType
+from .. import manifest as formats
+from ..messages import Request, Response
+from ..reference import NAME_RE
+from .decode import Decoded, decode_manifest
+from .events import Event
+from .responses import respond
+from .routes import Route
+from .state import RegistryState, parse_reference_digest
+from .storage import StoredManifest
+
+__all__ = ["put_manifest"]
+
+_FOREIGN = (MediaType.DOCKER_FOREIGN_LAYER, "application/vnd.docker.image.rootfs.foreign.diff.tar",
+            "application/vnd.oci.image.layer.nondistributable.v1.tar",
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd")
+
+
+def put_manifest(state: RegistryState, route: Route, request: Request) -> Response:
+    b = state.behaviour
+    url_digest = parse_reference_digest(b, route.reference)
+    tag = None if url_digest else route.reference
+    body = request.body
+    if b.manifest_size_limit is not None and len(body) > b.manifest_size_limit:
+        raise RegistryError(ErrorCode.MANIFEST_INVALID, detail="http: request body too large")
+    decoded = decode_manifest(b, request.headers.get("Content-Type"), body)
+    if b.put_checks_embedded_tag and tag is not None and decoded.embedded_tag != tag:
+        raise RegistryError(ErrorCode.TAG_INVALID)
+    if url_digest is not None and url_digest != decoded.digest:
+        raise RegistryError(ErrorCode.DIGEST_INVALID)
+    errors = _storage_errors(state, route.name, decoded)
+    if errors:
+        first, *rest = errors
+        first.more = rest
+        raise first
+    _store(state, route.name, decoded, tag)
+    location = f"{state.base_url(request)}/v2/{route.name}/manifests/{decoded.digest}"
+    return respond(b.put_success_status, [("Docker-Content-Digest", decoded.digest),
+                                          ("Location", location)])
+
+
+def _storage_errors(state: RegistryState, name: str, decoded: Decoded) -> list[RegistryError]:
+    b = state.behaviour
+    if decoded.kind == "schema1":
+        if b.schema1_push_switch and not state.schema1_push:
+            return [RegistryError(ErrorCode.UNKNOWN, detail=GO_ERROR)]
+        return _schema1_errors(state, name, decoded)
+    if decoded.kind in ("schema2", "oci-manifest", "untyped"):
+        manifest = decoded.manifest
+        if b.schema2_version_checked and manifest.schema_version != 2:
+            return [RegistryError(ErrorCode.UNKNOWN, detail=GO_ERROR)]
+        wanted = [manifest.config] + [d for d in manifest.layers
+                                      if not (d.media_type in _FOREIGN and d.urls)]
+        return [RegistryError(ErrorCode.MANIFEST_BLOB_UNKNOWN, detail=d.digest)
+                for d in wanted if not state.store.has_blob(name, d.digest)]
+    # lists and indexes: every child must be a manifest of this repository
+    return [RegistryError(ErrorCode.MANIFEST_BLOB_UNKNOWN, detail=d.digest)
+            for d in decoded.manifest.manifests if state.store.manifest(name, d.digest) is None]
+
+
+def _schema1_errors(state: RegistryState, name: str, decoded: Decoded) -> list[RegistryError]:
+    b = state.behaviour
+    errors: list[RegistryError] = []
+    if b.put_checks_embedded_name:
+        if decoded.embedded_name != name:
+            errors.append(RegistryError(ErrorCode.MANIFEST_INVALID, detail=GO_ERROR))
+    elif not NAME_RE.fullmatch(decoded.embedded_name or "") or len(decoded.embedded_name) > 255:
+        errors.append(RegistryError(ErrorCode.NAME_INVALID,
+                                    detail={"Name": decoded.embedded_name, "Reason": GO_ERROR}))
+    manifest = decoded.manifest
+    if isinstance(manifest, dict):  # 2.0/2.1 lenient decode: verify from the raw document
+        fs_layers = [layer.get("blobSum") for layer in manifest.get("fsLayers") or []
+                     if isinstance(layer, dict)]
+        history = manifest.get("history") or []
+        signed_ok = _verifies(manifest)
+    else:
+        fs_layers, history = list(manifest.fs_layers), list(manifest.history)
+        signed_ok = _verifies(manifest)
+    if not b.put_checks_embedded_name and len(history) != len(fs_layers):
+        errors.append(RegistryError(ErrorCode.MANIFEST_INVALID, detail=GO_ERROR))
+    if not signed_ok:
+        errors.append(RegistryError(ErrorCode.MANIFEST_UNVERIFIED))
+    for digest in fs_layers:
+        if not isinstance(digest, str) or not state.store.has_blob(name, digest):
+            detail = {"blobSum": digest} if b.missing_layer_code is ErrorCode.BLOB_UNKNOWN else digest
+            errors.append(RegistryError(b.missing_layer_code, detail=detail))
+    return errors
+
+
+def _verifies(manifest: object) -> bool:
+    raw = manifest.get("__raw__") if isinstance(manifest, dict) else manifest.raw
+    try:
+        formats.libtrust.verify(raw)
+    except (formats.ManifestError, ValueError, TypeError):
+        return False
+    return True
+
+
+def _store(state: RegistryState, name: str, decoded: Decoded, tag: str | None) -> None:
+    b = state.behaviour
+    manifest = decoded.manifest
+    if decoded.kind == "schema1":
+        if isinstance(manifest, dict):
+            manifest = formats.schema1.parse(manifest["__raw__"], require_signature=True)
+        signatures = list(manifest.signatures) if b.schema1_signatures == "stored" else []
+        stored = StoredManifest(manifest.digest, "schema1", MediaType.SCHEMA1_SIGNED,
+                                manifest.canonical, signatures)
+    else:
+        stored = StoredManifest(decoded.digest, decoded.kind, decoded.media_type, manifest.raw)
+    state.store.put_manifest(name, stored, tag)
+    if decoded.kind == "untyped":
+        return  # event creation fails on the empty media type; distribution only logs it
+    event_type = stored.media_type
+    if decoded.kind == "schema1" and b.put_parser.startswith("schema1"):
+        event_type = MediaType.SCHEMA1
+    state.emit(Event("push", "manifest", name, event_type, stored.digest, len(stored.raw),
+                     f"/v2/{name}/manifests/{stored.digest}", tag if b.event_tag else None))

@@ -1,0 +1,60 @@
+"""Response builders: the headers every distribution response carries.
+
+Every response has ``Docker-Distribution-Api-Version: registry/2.0`` and a
+``Content-Length``; JSON bodies are written by Go's ``json.Encoder`` (compact,
+HTML-safe, a trailing newline) as ``application/json; charset=utf-8``; the
+router's own answers (404 page, 405, 301) are Go ``http.Error`` plain text.
+"""
+
+from __future__ import annotations
+
+from ..errors import RegistryError, to_envelope
+from ..gojson import marshal
+from ..messages import Headers, Response
+
+__all__ = ["API_VERSION", "respond", "json_response", "error_response", "page_not_found",
+           "method_not_allowed", "redirect"]
+
+API_VERSION = ("Docker-Distribution-Api-Version", "registry/2.0")
+JSON_TYPE = "application/json; charset=utf-8"
+TEXT_TYPE = "text/plain; charset=utf-8"
+
+
+def respond(status: int, headers: list[tuple[str, str]] | None = None, body: bytes = b"",
+            length: int | None = None) -> Response:
+    """A response with the API version header and Content-Length (``length``
+    overrides it, for HEAD answers that carry the GET's length and no body)."""
+    items = [API_VERSION, *(headers or [])]
+    if not any(k.lower() == "content-length" for k, _ in items):
+        items.append(("Content-Length", str(len(body) if length is None else length)))
+    return Response(status, Headers(items), body)
+
+
+def json_response(status: int, value: object, headers: list[tuple[str, str]] | None = None) -> Response:
+    body = marshal(value) + b"\n"
+    return respond(status, [("Content-Type", JSON_TYPE), *(headers or [])], body)
+
+
+def error_response(error: RegistryError, *, status: int | None = None) -> Response:
+    body = to_envelope(error)
+    return respond(status or error.status, [("Content-Type", JSON_TYPE)], body)
+
+
+def _text(status: int, text: str, headers: list[tuple[str, str]] | None = None) -> Response:
+    return respond(status, [("Content-Type", TEXT_TYPE), ("X-Content-Type-Options", "nosniff"),
+                            *(headers or [])], text.encode())
+
+
+def page_not_found() -> Response:
+    """gorilla/mux's answer to a path no route matches."""
+    return _text(404, "404 page not found\n")
+
+
+def method_not_allowed(allowed: tuple[str, ...]) -> Response:
+    """gorilla/handlers.MethodHandler's answer: 405 with a sorted Allow list."""
+    return _text(405, "Method Not Allowed\n", [("Allow", ", ".join(sorted(allowed)))])
+
+
+def redirect(location: str) -> Response:
+    """gorilla/mux's 301 to a cleaned path (no body)."""
+    return respond(301, [("Location", location)])

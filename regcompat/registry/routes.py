@@ -1,0 +1,93 @@
+"""Parse a request path into a route, as distribution's gorilla/mux router does.
+
+Routing lives here and nowhere else. Modelled:
+  * the v2 routes: base, catalog, manifests, tags, blobs, upload start, upload;
+  * repository names matched by the reference grammar's path components (the
+    optional domain prefix the router also allows is ignored: a registry never
+    receives one), so ``Bad_Name`` or ``a/../b`` fall through to 404;
+  * gorilla's path cleaning: a path that ``path.Clean`` would change (``//``,
+    ``.``, ``..``) is answered 301 to the cleaned path, and ``StrictSlash``
+    redirects ``/v2`` and ``.../blobs/uploads`` to their slashed form;
+  * per-route methods, answered 405 with an ``Allow`` list otherwise.
+
+Left out: the `/v2/<name>/referrers` API of newer registries, and
+``/v2/<name>/blobs/uploads/<uuid>`` state validation (``_state`` is opaque).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from ..reference import _PATH_COMPONENT, _TAG
+
+__all__ = ["Route", "Redirect", "parse_route", "ALLOWED_METHODS"]
+
+_NAME = _PATH_COMPONENT + r"(?:/" + _PATH_COMPONENT + r")*"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+_PATTERNS = [
+    ("base", re.compile(r"/v2/")),
+    ("catalog", re.compile(r"/v2/_catalog")),
+    ("manifest", re.compile(r"/v2/(?P<name>" + _NAME + r")/manifests/(?P<reference>" + _TAG + "|" + _DIGEST + ")")),
+    ("tags", re.compile(r"/v2/(?P<name>" + _NAME + r")/tags/list")),
+    ("blob", re.compile(r"/v2/(?P<name>" + _NAME + r")/blobs/(?P<digest>" + _DIGEST + ")")),
+    ("upload_start", re.compile(r"/v2/(?P<name>" + _NAME + r")/blobs/uploads/")),
+    ("upload", re.compile(r"/v2/(?P<name>" + _NAME + r")/blobs/uploads/(?P<uuid>[a-zA-Z0-9-_.=]+)")),
+]
+_STRICT_SLASH = [re.compile(r"/v2"), re.compile(r"/v2/(?:" + _NAME + r")/blobs/uploads")]
+
+#: Methods each route answers; anything else is gorilla's 405.
+ALLOWED_METHODS: dict[str, tuple[str, ...]] = {
+    "base": (),  # a plain handler: every method gets the base answer
+    "catalog": ("GET",),
+    "manifest": ("GET", "HEAD", "PUT", "DELETE"),
+    "tags": ("GET",),
+    "blob": ("GET", "HEAD", "DELETE"),
+    "upload_start": ("POST",),
+    "upload": ("GET", "HEAD", "PATCH", "PUT", "DELETE"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    kind: str
+    name: str = ""
+    reference: str = ""
+    digest: str = ""
+    uuid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """gorilla's 301 to the cleaned (or slashed) path."""
+
+    location: str
+
+
+def _clean(path: str) -> str:
+    if not path:
+        return "/"
+    cleaned = posixpath.normpath(path)
+    if cleaned.startswith("//"):
+        cleaned = "/" + cleaned.lstrip("/")
+    if path.endswith("/") and cleaned != "/":
+        cleaned += "/"
+    return cleaned
+
+
+def parse_route(path: str) -> Route | Redirect | None:
+    """The route for ``path``, a redirect, or None for gorilla's 404."""
+    cleaned = _clean(path)
+    if cleaned != path:
+        return Redirect(cleaned)
+    for kind, pattern in _PATTERNS:
+        match = pattern.fullmatch(path)
+        if match:
+            groups = match.groupdict()
+            return Route(kind, groups.get("name") or "", groups.get("reference") or "",
+                         groups.get("digest") or "", groups.get("uuid") or "")
+    for pattern in _STRICT_SLASH:
+        if pattern.fullmatch(path):
+            return Redirect(path + "/")
+    return None

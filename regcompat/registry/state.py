@@ -1,0 +1,83 @@
+"""What a handler needs from its registry: behaviour row, configuration,
+store, events, clock, signing key and deterministic upload ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from ..digest import ALGORITHMS, Digest, DigestError
+from ..messages import Request
+from .behaviour import Behaviour
+from .events import Event
+from .storage import Store
+
+__all__ = ["RegistryState", "TickingClock", "parse_reference_digest"]
+
+_LEGACY_DIGEST = re.compile(r"[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+\Z")
+
+
+class TickingClock:
+    """A deterministic clock: starts at ``start`` and moves one second per call.
+
+    Real registries sign converted manifests with the wall clock, so two GETs
+    give two different bodies; ticking keeps that visible while keeping every
+    notebook run byte-identical.
+    """
+
+    def __init__(self, start: datetime = datetime(2016, 2, 9, 10, 0, 0, tzinfo=timezone.utc)):
+        self._now = start
+
+    def __call__(self) -> datetime:
+        now = self._now
+        self._now = now + timedelta(seconds=1)
+        return now
+
+
+def parse_reference_digest(behaviour: Behaviour, text: str) -> str | None:
+    """The digest named by a URL reference, or None if the registry would not
+    read it as one. 2.0-2.6 used distribution's own digest package, which
+    accepted uppercase hex; 2.7+ use go-digest. (A reference that is not a
+    valid digest is looked up as a tag.)"""
+    if ":" not in text:
+        return None
+    if behaviour.legacy_digest_parsing:
+        if not _LEGACY_DIGEST.match(text):
+            return None
+        algorithm, _, encoded = text.partition(":")
+        if algorithm not in ALGORITHMS or len(encoded) != ALGORITHMS[algorithm]:
+            return None
+        return text
+    try:
+        return Digest(text)
+    except DigestError:
+        return None
+
+
+@dataclass
+class RegistryState:
+    behaviour: Behaviour
+    store: Store
+    schema1_push: bool
+    delete_enabled: bool
+    trust_key: object
+    clock: TickingClock
+    events: list[Event] = field(default_factory=list)
+    upload_counter: int = 0
+    default_host: str = "localhost:5000"
+
+    def base_url(self, request: Request) -> str:
+        host = request.headers.get("Host") or self.default_host
+        proto = request.headers.get("X-Forwarded-Proto") or "http"
+        return f"{proto}://{host}"
+
+    def new_upload_id(self, name: str) -> str:
+        """A uuid-shaped id derived from a counter: repeatable runs, unique ids."""
+        self.upload_counter += 1
+        h = hashlib.sha256(f"{self.behaviour.version}/{name}/{self.upload_counter}".encode()).hexdigest()
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)

@@ -1,0 +1,89 @@
+"""Replay the recorded sessions of real registries against the model.
+
+The recordings live in the project's shared conformance folder (``conformance/`` next to the
+repository's parent, see README). Upload URLs are server-specific, so an
+upload's final PUT follows the ``Location`` the model returned for the POST
+before it, with the recorded ``digest`` parameter.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import regcompat as rc
+
+#: recording file -> how the model is configured to stand in for that build
+SESSIONS = {
+    "registry-2.2.1.jsonl": ("2.2.1", {}),
+    "registry-2.3.0.jsonl": ("2.3.0", {}),
+    "registry-2.3.1.jsonl": ("2.3.1", {}),
+    "registry-2.8.2.jsonl": ("2.8", {}),
+    "registry-2.8.2-schema1-enabled.jsonl": ("2.8", {"schema1_push": True}),
+}
+
+
+def conformance_dir() -> Path:
+    env = os.environ.get("REGCOMPAT_CONFORMANCE")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "shared" / "conformance"
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("recorded sessions not found; set REGCOMPAT_CONFORMANCE")
+
+
+@dataclass
+class Replayed:
+    index: int
+    step: str | None
+    request: dict
+    recorded: dict
+    actual: rc.Response
+
+
+def load(name: str) -> list[dict]:
+    return [json.loads(line) for line in (conformance_dir() / name).read_text().splitlines() if line]
+
+
+def _body(b64: str | None) -> bytes:
+    return base64.b64decode(b64) if b64 else b""
+
+
+@lru_cache(maxsize=None)
+def replay(name: str) -> tuple[Replayed, ...]:
+    version, config = SESSIONS[name]
+    registry = rc.Registry(version, **config)
+    results = []
+    last_location = None
+    for index, entry in enumerate(load(name)):
+        req = entry["request"]
+        target = req["path"]
+        if req["method"] in ("PUT", "PATCH") and "/blobs/uploads/" in target and last_location:
+            recorded_query = dict(parse_qsl(urlsplit(target).query))
+            ours = urlsplit(last_location)
+            target = ours.path + "?" + ours.query
+            if "digest" in recorded_query:
+                target += "&digest=" + recorded_query["digest"]
+        headers = [("Host", "localhost:5000"), *[tuple(h) for h in req["headers"]]]
+        response = registry.handle(rc.Request(req["method"], target, headers=headers,
+                                              body=_body(req["body_b64"])))
+        if req["method"] == "POST" and response.headers.get("Location"):
+            last_location = response.headers.get("Location")
+        results.append(Replayed(index, entry.get("step"), req, entry["response"], response))
+    return tuple(results)
+
+
+def recorded_headers(entry: dict) -> rc.Headers:
+    return rc.Headers([tuple(h) for h in entry["headers"]])
+
+
+def recorded_body(entry: dict) -> bytes:
+    return _body(entry["body_b64"])
