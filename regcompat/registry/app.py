@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 from ..errors import RegistryError
 from ..messages import Request, Response
-from . import blobs, listing, manifest_get, manifest_put
+from . import blobs, listing, manifest_delete, manifest_get, manifest_put
 from .behaviour import Behaviour, behaviour
 from .events import Event
 from .responses import error_response, method_not_allowed, page_not_found, redirect, respond
@@ -41,6 +41,7 @@ _HANDLERS: dict[tuple[str, str], Handler] = {
     ("manifest", "GET"): manifest_get.get_manifest,
     ("manifest", "HEAD"): manifest_get.get_manifest,
     ("manifest", "PUT"): manifest_put.put_manifest,
+    ("manifest", "DELETE"): manifest_delete.delete_manifest,
     ("tags", "GET"): listing.tags_list,
     ("blob", "GET"): blobs.get_blob,
     ("blob", "HEAD"): blobs.get_blob,
