@@ -4,6 +4,7 @@ This package sits outside the core: it may import ipywidgets, pandas and
 matplotlib, and it uses only the public API of :mod:`regcompat`. Submodules:
 
 * :mod:`.wire` - the wire view of recorded exchanges (pure Python);
+* :mod:`.console` - a push or pull as the terminal showed it;
 * :mod:`.fingerprint` - digests as colour grids (pure Python);
 * :mod:`.bytesview` - which bytes a digest covers, side-by-side diffs;
 * :mod:`.frames` - pandas DataFrames of exchanges and of the matrix;
@@ -25,6 +26,7 @@ _EXPORTS = {
     "coverage": "bytesview", "coverage_html": "bytesview", "side_by_side_html": "bytesview",
     "exchanges_frame": "frames", "matrix_frame": "frames", "matrix_pivot": "frames", "style_matrix": "frames",
     "plot_sequence": "plots", "plot_fingerprint": "plots", "plot_fingerprints": "plots", "plot_matrix": "plots",
+    "transcript": "console",
     "Predict": "quiz", "SelfCheck": "quiz",
     "WireView": "widgets", "Playground": "widgets", "MatrixView": "widgets", "DigestInspector": "inspector",
 }
