@@ -1,0 +1,256 @@
+"""Decoding manifest JSON the way Go's ``encoding/json`` decodes it into structs.
+
+The parsers of this package read documents through these helpers so that they
+accept and refuse what the Go producers and consumers accept and refuse:
+
+  * the text must be UTF-8 JSON (no BOM, no ``NaN``), one top-level value;
+    syntax errors are reported with Go's wording where Python's decoder gives
+    enough to know it ("unexpected end of JSON input", "invalid character 'x'
+    looking for beginning of value", "... after top-level value");
+  * a struct field matches its JSON key exactly or case-insensitively, and when
+    a key appears twice the later one wins (Go decodes keys in order);
+  * ``null`` leaves a field at its zero value; a value of the wrong JSON type is
+    an ``UnmarshalTypeError`` ("json: cannot unmarshal string into Go struct
+    field Manifest.schemaVersion of type int");
+  * strings with lone UTF-16 surrogates get U+FFFD, as Go decodes them.
+
+Left out: the exact Go wording for rarer syntax errors (several Go contexts map
+to one Python message; we pick the most common) and Go's max nesting depth
+(Python's recursion limit, reported as "exceeded max depth").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+__all__ = ["ManifestError", "GoObject", "GoNumber", "decode", "Fields"]
+
+
+class ManifestError(ValueError):
+    """A manifest that the modelled Go code refuses; ``str(err)`` is its message."""
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class GoObject(dict):
+    """A decoded JSON object that remembers its keys in document order (duplicates included)."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: list[tuple[str, object]]):
+        super().__init__(pairs)
+        self.pairs = pairs
+
+
+class GoNumber:
+    """A JSON number with a fraction or exponent, kept as its literal (manifests use integers)."""
+
+    __slots__ = ("literal",)
+
+    def __init__(self, literal: str):
+        self.literal = literal
+
+    def __repr__(self) -> str:
+        return f"GoNumber({self.literal!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GoNumber) and other.literal == self.literal
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _reject_constant(name: str) -> object:
+    raise json.JSONDecodeError("Expecting value", name, 0)
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=GoObject, parse_float=GoNumber,
+                            parse_constant=_reject_constant)
+
+
+def _quote_char(ch: str) -> str:
+    if ch == "'":
+        return "'\\''"
+    if ch == '"':
+        return "'\"'"
+    quoted = json.dumps(ch)[1:-1]
+    return "'" + quoted + "'"
+
+
+def _syntax_message(err: json.JSONDecodeError, text: str) -> str:
+    pos = err.pos
+    if err.msg == "Extra data":
+        return "invalid character %s after top-level value" % _quote_char(text[pos])
+    if pos >= len(text) or text[pos:].strip() == "" or err.msg.startswith("Unterminated string"):
+        return "unexpected end of JSON input"
+    ch = text[pos]
+    if err.msg.startswith("Expecting property name"):
+        context = "looking for beginning of object key string"
+    elif err.msg.startswith("Expecting ':'"):
+        context = "after object key"
+    elif err.msg.startswith("Expecting ','"):
+        context = "after object key:value pair" if _in_object(text, pos) else "after array element"
+    elif err.msg.startswith("Invalid control character"):
+        context = "in string literal"
+    elif err.msg.startswith("Invalid \\escape") or err.msg.startswith("Invalid \\u"):
+        context = "in string escape code"
+        ch = text[pos + 1] if pos + 1 < len(text) else ch
+    else:
+        context = "looking for beginning of value"
+    return "invalid character %s %s" % (_quote_char(ch), context)
+
+
+def _in_object(text: str, pos: int) -> bool:
+    """Whether the innermost open container before ``pos`` is an object (rough, ignores strings)."""
+    depth = 0
+    for ch in reversed(text[:pos]):
+        if ch in "}]":
+            depth += 1
+        elif ch in "{[":
+            if depth == 0:
+                return ch == "{"
+            depth -= 1
+    return True
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def decode(raw: bytes) -> object:
+    """Decode ``raw`` as Go's ``json.Unmarshal`` would see it, or raise :class:`ManifestError`."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")
+    text = bytes(raw).decode("utf-8", "replace")
+    try:
+        return _DECODER.decode(text)
+    except json.JSONDecodeError as err:
+        raise ManifestError(_syntax_message(err, text)) from None
+    except RecursionError:
+        raise ManifestError("exceeded max depth") from None
+    except ValueError as err:  # int() refusing a number literal with thousands of digits
+        raise ManifestError("json: cannot unmarshal number: %s" % err) from None
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "number %d" % value
+    if isinstance(value, GoNumber):
+        return "number " + value.literal
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+_INT_RANGES = {"int": (-(1 << 63), (1 << 63) - 1), "int64": (-(1 << 63), (1 << 63) - 1)}
+
+
+class Fields:
+    """Typed access to one decoded JSON object as a Go struct named ``struct`` sees it."""
+
+    __slots__ = ("obj", "struct", "path")
+
+    def __init__(self, value: object, struct: str, path: str = "", *, qualified: str = ""):
+        if not isinstance(value, GoObject):
+            raise ManifestError("json: cannot unmarshal %s into Go value of type %s"
+                                % (_json_kind(value).split(" ")[0], qualified or struct))
+        self.obj = value
+        self.struct = struct
+        self.path = path
+
+    def raw(self, name: str) -> object:
+        """The value of the last key equal to ``name`` (exactly or ignoring case), or None."""
+        folded = None
+        for key, value in reversed(self.obj.pairs):
+            if key == name:
+                return value
+            if folded is None:
+                folded = name.casefold()
+            if key.casefold() == folded:
+                return value
+        return None
+
+    def has(self, name: str) -> bool:
+        return self.raw(name) is not None
+
+    def type_error(self, name: str, value: object, gotype: str) -> ManifestError:
+        kind = _json_kind(value)
+        if not (gotype.startswith("int") and kind.startswith("number")):
+            kind = kind.split(" ")[0]
+        return ManifestError("json: cannot unmarshal %s into Go struct field %s.%s of type %s"
+                             % (kind, self.struct, self.path + name, gotype))
+
+    def str(self, name: str, gotype: str = "string") -> str:
+        value = self.raw(name)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise self.type_error(name, value, gotype)
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+
+    def int(self, name: str, gotype: str = "int") -> int:
+        value = self.raw(name)
+        if value is None:
+            return 0
+        lo, hi = _INT_RANGES[gotype]
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise self.type_error(name, value, gotype)
+        return value
+
+    def bool(self, name: str) -> bool:
+        value = self.raw(name)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise self.type_error(name, value, "bool")
+        return value
+
+    def list(self, name: str, gotype: str) -> list:
+        value = self.raw(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.type_error(name, value, gotype)
+        return value
+
+    def strings(self, name: str) -> tuple[str, ...]:
+        items = self.list(name, "[]string")
+        for item in items:
+            if item is not None and not isinstance(item, str):
+                raise self.type_error(name, item, "string")
+        return tuple("" if item is None else item for item in items)
+
+    def sub(self, name: str, struct_type: str) -> "Fields | None":
+        """The nested object ``name`` (None when absent or null)."""
+        value = self.raw(name)
+        if value is None:
+            return None
+        if not isinstance(value, GoObject):
+            raise self.type_error(name, value, struct_type)
+        return Fields(value, self.struct, self.path + name + ".")
+
+    def item(self, value: object, name: str, struct_type: str) -> "Fields | None":
+        """An element of the array ``name`` as a nested struct (None for null)."""
+        if value is None:
+            return None
+        if not isinstance(value, GoObject):
+            raise self.type_error(name, value, struct_type)
+        return Fields(value, self.struct, self.path + name + ".")
+
+    def string_map(self, name: str) -> dict[str, str] | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        if not isinstance(value, GoObject):
+            raise self.type_error(name, value, "map[string]string")
+        out = {}
+        for key, item in value.items():
+            if item is not None and not isinstance(item, str):
+                raise self.type_error(name, item, "string")
+            out[key] = "" if item is None else item
+        return out
