@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from regcompat.digest import Digest, from_bytes
 from regcompat.mediatypes import MediaType
-from regcompat.manifest import libtrust, manifestlist, oci, schema1, schema2
+from regcompat.manifest import convert, libtrust, manifestlist, oci, schema1, schema2
 from regcompat.manifest._base import BaseManifest
 from regcompat.manifest._decode import Fields, ManifestError, decode
+from regcompat.manifest.convert import ConversionError
 from regcompat.manifest.descriptor import Descriptor, Platform
 from regcompat.manifest.manifestlist import ManifestList
 from regcompat.manifest.oci import OCIIndex, OCIManifest
@@ -35,7 +36,8 @@ from regcompat.manifest.schema2 import Schema2Manifest
 __all__ = [
     "BaseManifest", "Descriptor", "Platform", "ManifestError", "Schema1Manifest", "Schema2Manifest",
     "ManifestList", "OCIManifest", "OCIIndex", "PARSERS", "parse_manifest", "manifest_digest",
-    "guess_media_type", "Manifest",
+    "guess_media_type", "Manifest", "ConversionError", "convert", "libtrust", "manifestlist", "oci",
+    "schema1", "schema2",
 ]
 
 Manifest = BaseManifest
