@@ -1,0 +1,107 @@
+"""Serve a registry model over real HTTP with waitress.
+
+``serve(registry)`` is a context manager for notebooks and tests: it starts
+waitress on a free loopback port in a background thread, yields the base URL
+(``http://127.0.0.1:PORT``) and stops the server cleanly (listening socket,
+open connections and worker threads) when the block ends.
+``run(registry, host, port)`` serves in the foreground until interrupted, for
+``regcompat serve``. Both bind 127.0.0.1 unless told otherwise.
+
+waitress settings that differ from its defaults, to answer as Go's net/http:
+no ``Server`` header (Go sends none); request header block up to
+1 MiB + 4 KiB, Go's ``DefaultMaxHeaderBytes`` plus the slack its reader
+allows (beyond it both answer 431); request bodies up to 4 GiB are accepted
+and spooled to a temporary file above 8 MiB before the model reads them.
+Left out: TLS, Unix sockets, several listening addresses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import threading
+from collections.abc import Iterator
+
+from .wsgi import LOGGER_NAME, make_app
+
+__all__ = ["serve", "run", "create_server", "WAITRESS_SETTINGS"]
+
+WAITRESS_SETTINGS = {
+    "ident": "",
+    "max_request_header_size": (1 << 20) + 4096,
+    "max_request_body_size": 4 << 30,
+    "inbuf_overflow": 8 << 20,
+    "threads": 8,
+    "clear_untrusted_proxy_headers": True,
+}
+
+
+def create_server(registry, host: str = "127.0.0.1", port: int = 0, **settings):
+    """A waitress server (not yet running) for ``registry``, with our hooks."""
+    import waitress.server
+
+    from ._waitress import RawHeaderChannel
+
+    options = {**WAITRESS_SETTINGS, **settings}
+    server = waitress.server.create_server(make_app(registry), host=host, port=port, **options)
+    server.channel_class = RawHeaderChannel
+    return server
+
+
+def base_url(server) -> str:
+    host = server.effective_host
+    if ":" in str(host):
+        host = f"[{host}]"
+    return f"http://{host}:{server.effective_port}"
+
+
+@contextlib.contextmanager
+def serve(registry, host: str = "127.0.0.1", port: int = 0, **settings) -> Iterator[str]:
+    """Serve ``registry`` from a background thread; yield its base URL."""
+    server = create_server(registry, host, port, **settings)
+    thread = threading.Thread(target=server.run, name=f"regcompat-serve-{server.effective_port}",
+                              daemon=True)
+    thread.start()
+    try:
+        yield base_url(server)
+    finally:
+        _stop(server, thread)
+
+
+def _stop(server, thread: threading.Thread, timeout: float = 10.0) -> None:
+    """Close everything from the loop's own thread, then wait for it."""
+    from waitress import wasyncore
+
+    done = threading.Event()
+
+    def close_all() -> None:
+        try:
+            wasyncore.close_all(server._map)
+        finally:
+            done.set()
+
+    server.trigger.pull_trigger(close_all)
+    done.wait(timeout)
+    server.task_dispatcher.shutdown(timeout=timeout)
+    thread.join(timeout)
+
+
+def run(registry, host: str = "127.0.0.1", port: int = 5000, **settings) -> None:
+    """Serve ``registry`` until interrupted, one access-log line per request on stderr."""
+    logger = logging.getLogger(LOGGER_NAME)
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    server = create_server(registry, host, port, **settings)
+    version = getattr(registry, "version", "?")
+    print(f"regcompat: registry {version} listening on {base_url(server)}", file=sys.stderr, flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        pass
+    finally:
+        server.task_dispatcher.shutdown()

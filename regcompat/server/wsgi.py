@@ -1,0 +1,182 @@
+"""WSGI adapter: one HTTP exchange in, one ``Registry.handle`` call, one out.
+
+``make_app(registry)`` converts a WSGI environ to a core :class:`Request` and
+the core :class:`Response` back to WSGI, and does nothing else: routing,
+negotiation and every answer belong to the registry model. What it keeps:
+
+* the request target as it came on the wire (``REQUEST_URI``; rebuilt from
+  ``PATH_INFO``/``QUERY_STRING`` on servers that do not provide it);
+* every header line as sent, in order, when the server hands them over under
+  ``regcompat.raw_headers`` (our waitress hooks do): Docker 1.10 sends one
+  ``Accept`` line per media type and registry 2.3 compares each line on its
+  own, so folding them into one comma list would change the answer. Other
+  WSGI servers fold repeated headers; then we split nothing and pass the fold;
+* the body, read by ``Content-Length`` in chunks. A body shorter than its
+  ``Content-Length`` (the client shut its side mid-upload) never reaches the
+  model: the answer is what distribution 2.8.2 gives, measured against
+  Debian's build: ``499 status code 499`` with ``Content-Type: text/plain``
+  and ``MANIFEST_INVALID`` (manifest PUT) or ``UNKNOWN`` (blob upload PATCH or
+  PUT), detail ``"client disconnected"``; any other route ignores its body
+  as Go's handlers do. That the same holds before 2.8 is UNCONFIRMED.
+
+Responses: status line with Go's reason phrase (``status code N`` for codes
+Go has no text for), headers as the model gives them (``Content-Length``
+added if missing), body streamed through ``wsgi.file_wrapper`` without a
+copy; HEAD, 204 and 304 send no body. One lock serialises ``handle``
+because the model is not thread-safe. One access-log line per request, in the
+combined format distribution's gorilla handler writes, on the
+``regcompat.server`` logger.
+
+Left out: TLS, authentication, ``Expect: 100-continue`` handling beyond what
+the WSGI server does, and request bodies that are not held in memory (the
+core's ``Request.body`` is bytes).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from urllib.parse import quote, urlsplit
+
+from ..errors import ErrorCode, RegistryError, to_envelope
+from ..messages import Headers, Request, Response, reason_phrase
+
+__all__ = ["make_app", "CHUNK_SIZE", "LOGGER_NAME"]
+
+LOGGER_NAME = "regcompat.server"
+CHUNK_SIZE = 1 << 20
+_NO_BODY_STATUS = {204, 304}
+_CLIENT_CLOSED = 499
+
+StartResponse = Callable[..., object]
+
+
+def make_app(registry, *, logger: logging.Logger | None = None):
+    """A WSGI application serving ``registry`` (anything with ``.handle``)."""
+    lock = threading.Lock()
+    log = logger or logging.getLogger(LOGGER_NAME)
+
+    def app(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.monotonic()
+        request, complete = to_request(environ)
+        response = None if complete else truncated_response(request)
+        if response is None:
+            with lock:
+                response = registry.handle(request)
+        body_iter = _send(environ, start_response, request, response)
+        log.info("%s", access_line(environ, request, response, time.monotonic() - started))
+        return body_iter
+
+    app.registry = registry  # for introspection in notebooks and tests
+    return app
+
+
+def to_request(environ: dict) -> tuple[Request, bool]:
+    """The core request for ``environ``, and whether its body was complete."""
+    method = environ.get("REQUEST_METHOD", "GET").upper()
+    body, complete = read_body(environ)
+    complete = complete and not environ.get("regcompat.body_truncated", False)
+    return Request(method, request_target(environ), request_headers(environ), body), complete
+
+
+def request_target(environ: dict) -> str:
+    """Path and query exactly as sent (absolute-form targets reduced to them)."""
+    raw = environ.get("REQUEST_URI")
+    if raw:
+        if not raw.startswith("/"):
+            parts = urlsplit(raw)
+            raw = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        return raw
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    path = quote(path.encode("latin-1").decode("utf-8", "surrogateescape"), safe="/:@!$&'()*+,;=-._~")
+    query = environ.get("QUERY_STRING", "")
+    return path + (f"?{query}" if query else "")
+
+
+def request_headers(environ: dict) -> Headers:
+    """Header lines as sent when the server kept them, else rebuilt from the environ."""
+    raw = environ.get("regcompat.raw_headers")
+    if raw is not None:
+        return Headers(raw)
+    pairs: list[tuple[str, str]] = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            name = key[5:]
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            name = key
+            if not value:
+                continue
+        else:
+            continue
+        pairs.append(("-".join(part.capitalize() for part in name.split("_")), value))
+    return Headers(pairs)
+
+
+def read_body(environ: dict) -> tuple[bytes, bool]:
+    """Read ``Content-Length`` bytes in chunks; report whether all arrived."""
+    try:
+        remaining = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        remaining = 0
+    stream = environ.get("wsgi.input")
+    if remaining <= 0 or stream is None:
+        return b"", True
+    chunks: list[bytes] = []
+    while remaining > 0:
+        chunk = stream.read(min(remaining, CHUNK_SIZE))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return body, remaining == 0
+
+
+def truncated_response(request: Request) -> Response | None:
+    """distribution 2.8.2's answer to a body cut short (see the module doc);
+    None for routes whose handler never reads the body."""
+    path = urlsplit(request.target).path
+    if request.method == "PUT" and "/manifests/" in path:
+        code = ErrorCode.MANIFEST_INVALID
+    elif request.method in ("PATCH", "PUT") and "/blobs/uploads/" in path:
+        code = ErrorCode.UNKNOWN
+    else:
+        return None
+    body = to_envelope(RegistryError(code, detail="client disconnected"))
+    return Response(_CLIENT_CLOSED, [("Docker-Distribution-Api-Version", "registry/2.0"),
+                                     ("Content-Length", str(len(body))),
+                                     ("Content-Type", "text/plain; charset=utf-8")], body)
+
+
+def status_line(status: int) -> str:
+    return f"{status} {reason_phrase(status) or f'status code {status}'}"
+
+
+def _send(environ: dict, start_response: StartResponse, request: Request,
+          response: Response) -> Iterable[bytes]:
+    body = response.body
+    headers = [(str(k), str(v)) for k, v in response.headers]
+    if "Content-Length" not in response.headers and response.status not in _NO_BODY_STATUS:
+        headers.append(("Content-Length", str(len(body))))
+    if request.method == "HEAD" or response.status in _NO_BODY_STATUS:
+        body = b""
+    start_response(status_line(response.status), headers)
+    if not body:
+        return []
+    wrapper = environ.get("wsgi.file_wrapper")
+    if wrapper is not None and len(body) > CHUNK_SIZE:
+        return wrapper(io.BytesIO(body), CHUNK_SIZE)
+    return [body]
+
+
+def access_line(environ: dict, request: Request, response: Response, seconds: float) -> str:
+    """One combined-format line, as distribution's access log writes it."""
+    when = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime())
+    size = 0 if request.method == "HEAD" else len(response.body)
+    return (f'{environ.get("REMOTE_ADDR", "-")} - - [{when}] '
+            f'"{request.method} {request.target} {environ.get("SERVER_PROTOCOL", "HTTP/1.1")}" '
+            f'{response.status} {size} "{request.headers.get("Referer", "")}" '
+            f'"{request.headers.get("User-Agent", "")}" {seconds * 1000:.1f}ms')
