@@ -1,0 +1,307 @@
+"""``docker pull``, written once for every engine profile.
+
+The profile's ``pull_family`` picks the verification rules:
+
+* ``v1.6`` / ``v1.7`` - GET with no Accept; the body must be a pretty-JWS
+  whose signatures verify; the ``Docker-Content-Digest`` header is checked
+  against the payload digest. 1.6: ``unable to verify manifest digest: registry
+  has "S", computed "C"``; 1.7: ``verifying remote digest: verification against
+  digest "S" failed``; both wrapped in ``error verifying manifest: ...``
+  (``M@v1.6.2:graph/manifest.go:21-60``, ``M@v1.7.1:graph/manifest.go:21-160``,
+  ``graph/pull.go:516-518``). A 404 is ``Image does not exist``, another error
+  ``Server error: <code> trying to fetch for <name>:<ref>``
+  (``M@v1.7.1:registry/session_v2.go:100-106``).
+* ``v1.9`` - GET with no Accept; the body is decoded as schema1 with no
+  signature needed; by digest the payload (or raw body, if unsigned) must hash
+  to it (``image verification failed for digest <d>``), then ``schemaVersion``
+  must be 1 (``unsupported schema version 2 for tag "<ref>"``)
+  (``M@v1.9.1:graph/pull_v2.go:240-264,443-486``).
+* ``v1.10`` (1.10, 1.12, 17.06, 27) - one Accept header per known type; the
+  body is parsed by the response's Content-Type (unknown -> schema1); schema1
+  checked on its payload (``image verification failed``), schema2/lists on the
+  raw bytes (``manifest verification failed``); a list picks the first
+  linux/amd64 entry and fetches it by digest (``M@v1.10.0:distribution/pull_v2.go``).
+  27 resolves a tag with HEAD first and refuses schema1.
+
+Printed: ``<tag or digest>: Pulling from <name>``, ``Digest: <d>``, ``Status:
+Downloaded newer image for <ref>`` (the Status line assumes an empty local
+store). Left out: per-layer progress lines, the local image store ("Image is
+up to date"), rootfs diff_id recomputation (only their count is checked),
+v1 endpoint fallback (its final text is UNCONFIRMED).
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..digest import Digest, DigestError, from_bytes
+from ..errors import ErrorCode
+from ..mediatypes import MediaType
+from ..manifest import ManifestError, libtrust, manifestlist, oci, schema1, schema2
+from ..manifest.convert import select_platform
+from .profiles import SCHEMA1_DEPRECATION, EngineProfile
+from .results import PullResult
+from .wire import EngineFailure, Session, client_error, download_blob, first_error_code
+
+__all__ = ["pull"]
+
+_SCHEMA1 = lambda raw: schema1.parse(raw, require_signature=True)  # noqa: E731
+_TABLE = {MediaType.SCHEMA1_SIGNED: _SCHEMA1, MediaType.JSON: _SCHEMA1, "": _SCHEMA1,
+          MediaType.SCHEMA2: schema2.parse, MediaType.MANIFEST_LIST: manifestlist.parse}
+_OCI = {MediaType.OCI_MANIFEST: oci.parse_manifest, MediaType.OCI_INDEX: oci.parse_index}
+
+
+class _Pull:
+    """State of one pull: the reference, the session, the result being filled."""
+
+    def __init__(self, p: EngineProfile, session: Session, name: str, tag: str | None,
+                 digest: Digest | None, repo: str):
+        self.p, self.session, self.name, self.digest = p, session, name, digest
+        self.tag_or_digest = digest or tag or "latest"
+        self.repo = repo
+        self.display = f"{repo}@{digest}" if digest else f"{repo}:{self.tag_or_digest}"
+        self.result = PullResult(ok=False, digest=None, media_type=None, exchanges=session.exchanges)
+
+    def say(self, line: str) -> None:
+        self.result.output.append(line)
+
+    def get(self, reference: str, method: str = "GET"):
+        headers = [("Accept", t) for t in self.p.accept]
+        return self.session.send(method, f"/v2/{self.name}/manifests/{reference}", headers)
+
+    def keep(self, response) -> None:
+        self.result.media_type = response.headers.get("Content-Type")
+        self.result.manifest_bytes = response.body
+
+    def pulling(self) -> None:
+        self.say(f"{self.tag_or_digest}: Pulling from {self.name}")
+
+    def blobs(self, digests) -> None:
+        for d in dict.fromkeys(str(x) for x in digests):
+            download_blob(self.session, self.name, d)
+
+
+def pull(p: EngineProfile, session: Session, name: str, tag: str | None, digest: Digest | None,
+         repo: str) -> PullResult:
+    """Pull ``name`` by ``digest`` (if given) or ``tag``; ``repo`` is the repository as the CLI names it."""
+    state = _Pull(p, session, name, tag, digest, repo)
+    try:
+        printed = _FAMILIES[p.pull_family](state)
+        state.result.digest = printed
+        state.say(f"Digest: {printed}")
+        state.say(f"Status: Downloaded newer image for {state.display}")
+        state.result.ok = True
+    except EngineFailure as err:
+        state.result.error = str(err)
+        state.say(state.result.error)
+    return state.result
+
+
+# -- Docker 1.6 / 1.7 ------------------------------------------------------------------------
+
+def _pull_v16(s: _Pull) -> Digest:
+    response = s.get(s.tag_or_digest)
+    if response.status != 200:
+        if response.status == 404:
+            raise EngineFailure("Image does not exist")
+        raise EngineFailure(f"Server error: {response.status} trying to fetch for {s.name}:{s.tag_or_digest}")
+    s.keep(response)
+    remote = response.headers.get("Docker-Content-Digest") or ""
+    v17 = s.p.pull_family == "v1.7"
+    try:
+        payload = _unpack(response.body, v17)
+        digest = _check_v16(s, payload, remote) if not v17 else _check_v17(s, payload, remote)
+    except EngineFailure as err:
+        raise EngineFailure(f"error verifying manifest: {err}") from None
+    manifest = schema1.parse(response.body, require_signature=True)
+    s.pulling()
+    s.blobs(reversed(manifest.fs_layers))
+    if v17 and remote and remote != digest:
+        s.say(f"Remote Digest: {remote}")
+    return digest
+
+
+def _unpack(body: bytes, v17: bool) -> bytes:
+    prefix = "error unpacking manifest: " if v17 else ""
+    try:
+        payload, _ = libtrust.parse_pretty(body)
+    except ManifestError as err:
+        raise EngineFailure(f"{prefix}error parsing payload: {err}") from None
+    try:
+        libtrust.verify(body)
+    except ManifestError as err:
+        raise EngineFailure(f"{prefix}error verifying payload: {err}") from None
+    return payload
+
+
+def _check_v16(s: _Pull, payload: bytes, remote: str) -> Digest:
+    computed = from_bytes(payload)
+    if not remote:
+        return computed
+    try:
+        registry_digest = Digest(remote)
+    except DigestError as err:
+        raise EngineFailure(f"invalid manifest digest from registry: {err}") from None
+    if registry_digest != computed:
+        raise EngineFailure(f'unable to verify manifest digest: registry has "{registry_digest}", '
+                            f'computed "{computed}"')
+    if s.digest and s.digest != registry_digest:
+        raise EngineFailure(f'mismatching image manifest digest: got "{registry_digest}", expected "{s.digest}"')
+    return registry_digest
+
+
+def _check_v17(s: _Pull, payload: bytes, remote: str) -> Digest:
+    if s.digest:
+        if from_bytes(payload, s.digest.algorithm) != s.digest:
+            raise EngineFailure(f'verifying local digest: verification against digest "{s.digest}" failed')
+        local = s.digest
+    else:
+        local = from_bytes(payload)
+    if remote:
+        try:
+            ok = from_bytes(payload, Digest(remote).algorithm) == remote
+        except DigestError as err:
+            raise EngineFailure(f"verifying remote digest: {err}") from None
+        if not ok:
+            raise EngineFailure(f'verifying remote digest: verification against digest "{remote}" failed')
+    return local
+
+
+# -- Docker 1.8 / 1.9 ------------------------------------------------------------------------
+
+def _pull_v19(s: _Pull) -> Digest:
+    response = s.get(s.tag_or_digest)
+    if not response.ok:
+        raise EngineFailure(client_error(response))
+    s.keep(response)
+    try:
+        manifest = schema1.parse(response.body, require_signature=False)
+    except ManifestError as err:
+        raise EngineFailure(str(err)) from None
+    digest = from_bytes(manifest.canonical)
+    if s.digest and digest != s.digest:
+        raise EngineFailure(f"image verification failed for digest {s.digest}")
+    ref = s.tag_or_digest
+    if manifest.schema_version != 1:
+        raise EngineFailure(s.p.schema_version_text.format(version=manifest.schema_version, tag=ref))
+    _check_layers(manifest, f'tag "{ref}"')
+    s.pulling()
+    s.blobs(reversed(manifest.fs_layers))
+    return digest
+
+
+def _check_layers(manifest, what: str) -> None:
+    if len(manifest.fs_layers) != len(manifest.history):
+        raise EngineFailure(f"length of history not equal to number of layers for {what}")
+    if not manifest.fs_layers:
+        raise EngineFailure(f"no FSLayers in manifest for {what}")
+
+
+# -- Docker 1.10 and later -------------------------------------------------------------------
+
+def _not_found(s: _Pull, response) -> EngineFailure:
+    text = client_error(response)
+    if s.p.not_found_text and first_error_code(response) is ErrorCode.MANIFEST_UNKNOWN:
+        short = f"manifest for {s.display} not found"
+        return EngineFailure(short if s.p.not_found_text == "short" else f"{short}: {text}")
+    return EngineFailure(text)
+
+
+def _resolve(s: _Pull) -> str:
+    """27: HEAD the tag (GET if that fails or has no digest header) and return the digest."""
+    head = s.get(s.tag_or_digest, "HEAD")
+    response = head
+    if not (200 <= head.status < 400 and head.headers.get("Docker-Content-Digest")):
+        response = s.get(s.tag_or_digest)
+        if not 200 <= response.status < 400:
+            raise _not_found(s, response)
+    try:
+        return Digest(response.headers.get("Docker-Content-Digest") or "")
+    except DigestError as err:
+        raise EngineFailure(str(err)) from None
+
+
+def _parse(s: _Pull, response):
+    content_type = (response.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+    table = {**_TABLE, **_OCI} if s.p.pulls_oci else _TABLE
+    parser = table.get(content_type, table[""])
+    try:
+        return parser(response.body)
+    except ManifestError as err:
+        raise EngineFailure(str(err)) from None
+
+
+def _pull_v110(s: _Pull) -> Digest:
+    reference = _resolve(s) if (s.p.resolve_tag and not s.digest) else s.tag_or_digest
+    response = s.get(reference)
+    if not response.ok:
+        raise _not_found(s, response)
+    s.keep(response)
+    manifest = _parse(s, response)
+    s.pulling()
+    if isinstance(manifest, (manifestlist.ManifestList, oci.OCIIndex)):
+        return _pull_list(s, manifest)
+    return _pull_image(s, manifest, s.digest, s.display)
+
+
+def _pull_image(s: _Pull, manifest, digest: Digest | None, ref: str) -> Digest:
+    if isinstance(manifest, schema1.Schema1Manifest):
+        if s.p.schema1_pull_refused:
+            raise EngineFailure(SCHEMA1_DEPRECATION.format(ref=ref))
+        computed = from_bytes(manifest.canonical)
+        if digest and computed != digest:
+            raise EngineFailure(f"image verification failed for digest {digest}")
+        if manifest.schema_version != 1:
+            raise EngineFailure(s.p.schema_version_text.format(version=manifest.schema_version, ref=ref))
+        _check_layers(manifest, f'"{ref}"')
+        s.blobs(d for d, h in zip(reversed(manifest.fs_layers), reversed(manifest.history))
+                if not _throwaway(h))
+        return computed
+    if isinstance(manifest, (schema2.Schema2Manifest, oci.OCIManifest)):
+        computed = from_bytes(manifest.raw)
+        if digest and computed != digest:
+            raise EngineFailure(f"manifest verification failed for digest {digest}")
+        config = download_blob(s.session, s.name, str(manifest.config.digest), what="image config")
+        s.blobs(layer.digest for layer in manifest.layers)
+        count = _diff_id_count(config)
+        if count < 0:
+            raise EngineFailure("image config has no rootfs section")
+        if count != len(manifest.layers):
+            raise EngineFailure("layers from manifest don't match image configuration")
+        return computed
+    raise EngineFailure("unsupported manifest format")
+
+
+def _pull_list(s: _Pull, index) -> Digest:
+    list_digest = from_bytes(index.raw)
+    if s.digest and list_digest != s.digest:
+        raise EngineFailure(f"manifest verification failed for digest {s.digest}")
+    entry = select_platform(list(index.manifests))
+    if entry is None:
+        raise EngineFailure(s.p.no_platform_text)
+    child_digest = Digest(str(entry.digest))
+    response = s.get(child_digest)
+    if not response.ok:
+        raise _not_found(s, response)
+    child = _parse(s, response)
+    if isinstance(child, (manifestlist.ManifestList, oci.OCIIndex)):
+        raise EngineFailure("unsupported manifest format")
+    _pull_image(s, child, child_digest, f"{s.repo}@{child_digest}")
+    return list_digest
+
+
+def _throwaway(v1_compatibility: str) -> bool:
+    try:
+        return json.loads(v1_compatibility).get("throwaway") is True
+    except (ValueError, AttributeError):
+        return False
+
+
+def _diff_id_count(config: bytes) -> int:
+    try:
+        return len(json.loads(config)["rootfs"]["diff_ids"])
+    except (ValueError, KeyError, TypeError):
+        return -1
+
+
+_FAMILIES = {"v1.6": _pull_v16, "v1.7": _pull_v16, "v1.9": _pull_v19, "v1.10": _pull_v110}
