@@ -109,22 +109,42 @@ def _encode_container(items: list, is_map: bool, indent: str, prefix: str, depth
     out.append(close)
 
 
+_INDENT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^"{}\[\],:]+', re.S)
+
+
 def _reindent(text: str, indent: str, prefix: str, depth: int) -> str:
-    """Indent compact JSON text the way json.Indent does (used for RawJSON)."""
-    import json
+    """Go's ``json.Indent`` applied to compact JSON text at nesting ``depth``.
 
-    value = json.loads(text, object_pairs_hook=list)
+    Token-based, so the text is kept byte for byte (number spelling, escapes,
+    key order, duplicate keys): a newline plus ``prefix + indent * level`` after
+    ``{``, ``[`` and ``,`` and before closers, ``": "`` after keys, and empty
+    containers stay ``{}`` / ``[]`` (Go delays the newline after an opener).
+    """
     out: list[str] = []
-    _encode(_from_pairs(value), indent, prefix, depth, out)
+    need_indent = False
+    level = depth
+    for tok in _INDENT_TOKEN.findall(text):
+        if need_indent and tok not in ("}", "]"):
+            need_indent = False
+            level += 1
+            out.append("\n" + prefix + indent * level)
+        if tok in ("{", "["):
+            need_indent = True
+            out.append(tok)
+        elif tok == ",":
+            out.append(",\n" + prefix + indent * level)
+        elif tok == ":":
+            out.append(": ")
+        elif tok in ("}", "]"):
+            if need_indent:
+                need_indent = False
+            else:
+                level -= 1
+                out.append("\n" + prefix + indent * level)
+            out.append(tok)
+        else:
+            out.append(tok)
     return "".join(out)
-
-
-def _from_pairs(value: object) -> object:
-    if isinstance(value, list) and value and all(isinstance(p, tuple) for p in value):
-        return {k: _from_pairs(v) for k, v in value}
-    if isinstance(value, list):
-        return [_from_pairs(v) for v in value]
-    return value
 
 
 def marshal(value: object) -> bytes:
