@@ -1,0 +1,32 @@
+"""Shared test helpers: the tools live tests need, and how their absence is reported.
+
+Live tests drive Debian's ``docker-registry`` (distribution 2.8.2) and
+``skopeo``. On a machine without them they skip with the command that
+installs them; when ``CI=true`` a missing tool fails the test instead, so CI
+can never go green by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+INSTALL_HINT = "apt-get install docker-registry skopeo"
+TOOLS = {"docker-registry": "/usr/bin/docker-registry", "skopeo": "skopeo"}
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def require_tool(name: str) -> str:
+    """The path of ``name``; skip (or, in CI, fail) when it is not installed."""
+    path = shutil.which(TOOLS.get(name, name)) or shutil.which(name)
+    if path:
+        return path
+    message = f"{name} is not installed: {INSTALL_HINT}"
+    if in_ci():
+        pytest.fail(message + " (CI=true: a missing tool is a failure, not a skip)")
+    pytest.skip(message)

@@ -1,0 +1,68 @@
+"""Live fixtures: Debian's docker-registry and regcompat, each on a free loopback port.
+
+Session-scoped servers (tests use their own repository names, so they never
+see each other's data): the real registry with its default configuration and
+with ``compatibility: schema1: enabled: true``; regcompat serving
+``Registry("2.8")`` and ``Registry("2.8", schema1_push=True)`` through the
+waitress server. ``pair`` / ``pair_schema1`` drive one real and one model
+registry in lockstep (see differential.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import regcompat as rc
+from regcompat.server import serve
+from tests.conftest import require_tool
+
+from .differential import Pair
+from .processes import RealRegistry
+
+
+def _real(schema1: bool):
+    registry = RealRegistry(require_tool("docker-registry"), schema1=schema1).start()
+    try:
+        yield registry
+    finally:
+        registry.close()
+
+
+@pytest.fixture(scope="session")
+def real_registry():
+    yield from _real(schema1=False)
+
+
+@pytest.fixture(scope="session")
+def real_registry_schema1():
+    yield from _real(schema1=True)
+
+
+@pytest.fixture(scope="session")
+def ours():
+    registry = rc.Registry("2.8")
+    with serve(registry) as url:
+        yield registry, url
+
+
+@pytest.fixture(scope="session")
+def ours_schema1():
+    registry = rc.Registry("2.8", schema1_push=True)
+    with serve(registry) as url:
+        yield registry, url
+
+
+@pytest.fixture
+def pair(real_registry, ours):
+    p = Pair(real_registry.url, ours[1])
+    yield p
+    p.close()
+    p.check()
+
+
+@pytest.fixture
+def pair_schema1(real_registry_schema1, ours_schema1):
+    p = Pair(real_registry_schema1.url, ours_schema1[1])
+    yield p
+    p.close()
+    p.check()
