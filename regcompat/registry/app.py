@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..errors import RegistryError
+from ..errors import GO_ERROR, ErrorCode, RegistryError
+from ..reference import NAME_MAX_LENGTH
 from ..messages import Request, Response
 from . import blobs, listing, manifest_delete, manifest_get, manifest_put
 from .behaviour import Behaviour, behaviour
@@ -108,7 +109,7 @@ class Registry:
         if route is None:
             return page_not_found()
         if isinstance(route, Redirect):
-            return redirect(route.location)
+            return redirect(route.location, strict_slash=route.strict_slash)
         if route.kind == "base":
             return listing.base(self._state, route, request)
         allowed = self._allowed(route.kind)
@@ -132,9 +133,12 @@ class Registry:
         return allowed
 
     def _check_name(self, route: Route) -> None:
-        if route.name and len(route.name) > 255:
-            from ..errors import GO_ERROR, ErrorCode
-            raise RegistryError(ErrorCode.NAME_INVALID, detail=GO_ERROR)
+        """A name over 255 characters: 2.8.2 answers 500 UNKNOWN (seen against the
+        real build); older versions map the same error to NAME_INVALID (UNCONFIRMED)."""
+        if route.name and len(route.name) > NAME_MAX_LENGTH:
+            detail = {"Name": route.name, "Reason": GO_ERROR}
+            code = ErrorCode.UNKNOWN if self.behaviour.storage_errors_are_500 else ErrorCode.NAME_INVALID
+            raise RegistryError(code, detail=detail)
 
 
 def _headless(method: str, response: Response) -> Response:

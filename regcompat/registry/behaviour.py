@@ -59,10 +59,12 @@ class Behaviour:
     stored_schema1_unreadable: bool  # 3.0: stored schema1 -> 500 UNKNOWN
     legacy_digest_parsing: bool      # <=2.6: distribution's own digest package (uppercase hex accepted)
     manifest_size_limit: int | None  # bytes; None = no limit in the handler
-    range_checked: bool              # 2.7+: PATCH Content-Range checked (416 RANGE_INVALID)
+    range_checked: bool              # PATCH Content-Range checked (416 RANGE_INVALID): not in 2.8.2 (seen), unknown later
     catalog: bool                    # /v2/_catalog from 2.1
     mount: bool                      # cross-repository blob mount from 2.3
     event_tag: bool                  # notification events carry "tag" from 2.4
+    storage_errors_are_500: bool     # 2.7+: a tag/storage error other than "unknown" is 500 UNKNOWN (commit 2e94c22fe), 404 before
+    storage_driver: str              # the driver named in storage error details ("filesystem" in the recordings)
 
 
 _V20 = Behaviour(
@@ -77,7 +79,8 @@ _V20 = Behaviour(
     list_schema2_child_refused=False, keep_author=False, schema1_signatures="stored",
     unknown_tag_detail_has_name=True, stored_schema1_unreadable=False,
     legacy_digest_parsing=True, manifest_size_limit=None, range_checked=False,
-    catalog=False, mount=False, event_tag=False,
+    catalog=False, mount=False, event_tag=False, storage_errors_are_500=False,
+    storage_driver="filesystem",
 )
 _V21 = replace(_V20, version="2.1", released="2015-07", put_success_status=201,
                put_errors_always_400=False, etag=True, catalog=True)
@@ -95,7 +98,8 @@ _V26 = replace(_V25, version="2.6", released="2016-11")
 _V27 = replace(_V26, version="2.7", released="2018-10", schema2_requires_media_type=True,
                schema2_version_checked=True, oci=True, schema1_push_switch=True,
                untyped_schema2_stored=False, list_rewrite_digest="child",
-               legacy_digest_parsing=False, manifest_size_limit=4 << 20, range_checked=True)
+               legacy_digest_parsing=False, manifest_size_limit=4 << 20,
+               storage_errors_are_500=True)
 _V28 = replace(_V27, version="2.8", released="2022-01")
 _V30 = replace(_V28, version="3.0", released="2025-04", put_parser="content-type-strict",
                schema1=False, schema1_push_switch=False, converts_schema2=False, accept="mime",

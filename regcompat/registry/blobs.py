@@ -1,15 +1,18 @@
 """Blob routes: GET/HEAD/DELETE of a blob, and blob uploads (monolithic POST,
 chunked PATCH, final PUT, status, cancel, cross-repository mount).
 
-Modelled: a blob is visible only in repositories that link it; uploads end
+Modelled: a blob is visible only in repositories that link it; uploads start
+with POST (a ``digest`` parameter on the POST is ignored: 2.8.2 answers 202 and
+stores nothing, seen against the real build) and end
 with a digest check (``DIGEST_INVALID`` with ``{"Digest", "Reason"}``) that
 cancels the session; ``Range: 0-<n-1>`` progress headers (``0-0`` when empty,
-as distribution writes it); the 2.7+ ``Content-Range`` check on PATCH
-(``416 RANGE_INVALID``); mount from 2.3; single-range GET (206) and
+as distribution writes it); a ``Content-Range`` check on PATCH only where the
+behaviour row says so (2.8.2 accepts a PATCH whose range does not follow on,
+seen against the real build); mount from 2.3; single-range GET (206) and
 ``If-None-Match`` (304) as Go's ``http.ServeContent`` answers them.
 
 Left out: redirects to storage backends, ``Last-Modified``, multi-range GETs,
-upload purging, and the signed ``_state`` token (ours is opaque, unsigned).
+upload purging, and the HMAC on the ``_state`` token (ours is checked but unsigned).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from ..digest import Digest, DigestError, from_bytes
 from ..errors import GO_ERROR, ErrorCode, RegistryError
 from ..messages import Request, Response
 from .events import Event
-from .responses import respond
+from .responses import API_VERSION, respond
 from .routes import Route
 from .state import RegistryState, parse_reference_digest
 from .storage import Upload
@@ -50,7 +53,7 @@ def get_blob(state: RegistryState, route: Route, request: Request) -> Response:
                ("Content-Type", "application/octet-stream"), ("Docker-Content-Digest", digest),
                ("Etag", f'"{digest}"')]
     if request.headers.get("If-None-Match") in (digest, f'"{digest}"'):
-        return respond(304, headers[:2] + headers[3:], length=0)
+        return Response(304, [API_VERSION, *headers[1:2], *headers[3:]])
     head = request.method == "HEAD"
     span = _range(request.headers.get("Range"), len(data))
     if span is not None:
@@ -98,9 +101,11 @@ def _upload_location(state: RegistryState, request: Request, upload: Upload) -> 
 
 def _progress(state: RegistryState, request: Request, upload: Upload, status: int) -> Response:
     end = max(len(upload.data) - 1, 0)
-    return respond(status, [("Docker-Upload-Uuid", upload.uuid),
-                            ("Location", _upload_location(state, request, upload)),
-                            ("Range", f"0-{end}")])
+    headers = [("Docker-Upload-Uuid", upload.uuid), ("Location", _upload_location(state, request, upload)),
+               ("Range", f"0-{end}")]
+    if status == 204:  # Go sends no Content-Length with a 204
+        return Response(204, [API_VERSION, *headers])
+    return respond(status, headers)
 
 
 def _created(state: RegistryState, request: Request, name: str, digest: str) -> Response:
@@ -130,9 +135,6 @@ def start_upload(state: RegistryState, route: Route, request: Request) -> Respon
         mounted = _mount(state, route.name, query["mount"], query["from"])
         if mounted:
             return _created(state, request, route.name, mounted)
-    if "digest" in query:
-        digest = _commit(state, route.name, query["digest"], request.body)
-        return _created(state, request, route.name, digest)
     upload = Upload(state.new_upload_id(route.name), route.name)
     state.store.uploads[upload.uuid] = upload
     return _progress(state, request, upload, 202)
@@ -141,27 +143,47 @@ def start_upload(state: RegistryState, route: Route, request: Request) -> Respon
 def _mount(state: RegistryState, name: str, digest: str, source: str) -> str | None:
     try:
         digest = Digest(digest)
-    except DigestError:
-        raise RegistryError(ErrorCode.DIGEST_INVALID, detail=GO_ERROR) from None
+    except DigestError:  # 2.8.2 ignores a bad mount digest and starts a plain upload (seen)
+        return None
     if not state.store.has_blob(source, digest):
         return None
     state.store.link_blob(name, digest)
     return digest
 
 
-def _session(state: RegistryState, route: Route) -> Upload:
+def _session(state: RegistryState, route: Route, request: Request) -> Upload:
+    """The upload a request continues, checked against its ``_state`` token.
+
+    As distribution's dispatcher: a missing or foreign token is
+    BLOB_UPLOAD_INVALID (seen against 2.8.2), an unknown id BLOB_UPLOAD_UNKNOWN,
+    and a token whose offset disagrees with the bytes received cancels the
+    upload (BLOB_UPLOAD_INVALID)."""
+    token = _read_state(request.query.get("_state", ""))
+    if token is None or token.get("Name") != route.name or token.get("UUID") != route.uuid:
+        raise RegistryError(ErrorCode.BLOB_UPLOAD_INVALID, detail=GO_ERROR)
     upload = state.store.uploads.get(route.uuid)
     if upload is None or upload.repository != route.name:
         raise RegistryError(ErrorCode.BLOB_UPLOAD_UNKNOWN, detail=GO_ERROR)
+    if token.get("Offset") != len(upload.data):
+        state.store.uploads.pop(upload.uuid, None)
+        raise RegistryError(ErrorCode.BLOB_UPLOAD_INVALID)
     return upload
 
 
+def _read_state(text: str) -> dict | None:
+    try:
+        value = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, TypeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def upload_status(state: RegistryState, route: Route, request: Request) -> Response:
-    return _progress(state, request, _session(state, route), 204)
+    return _progress(state, request, _session(state, route, request), 204)
 
 
 def patch_upload(state: RegistryState, route: Route, request: Request) -> Response:
-    upload = _session(state, route)
+    upload = _session(state, route, request)
     content_range = request.headers.get("Content-Range")
     if state.behaviour.range_checked and content_range and "Content-Length" in request.headers:
         match = _CONTENT_RANGE.match(content_range.strip())
@@ -177,7 +199,7 @@ def patch_upload(state: RegistryState, route: Route, request: Request) -> Respon
 
 
 def put_upload(state: RegistryState, route: Route, request: Request) -> Response:
-    upload = _session(state, route)
+    upload = _session(state, route, request)
     wanted = request.query.get("digest")
     if wanted is None or parse_reference_digest(state.behaviour, wanted) is None:
         _commit(state, route.name, wanted, b"")  # raises the parameter error; the session stays
@@ -190,6 +212,6 @@ def put_upload(state: RegistryState, route: Route, request: Request) -> Response
 
 
 def cancel_upload(state: RegistryState, route: Route, request: Request) -> Response:
-    upload = _session(state, route)
+    upload = _session(state, route, request)
     state.store.uploads.pop(upload.uuid, None)
-    return respond(204)
+    return Response(204, [API_VERSION, ("Docker-Upload-Uuid", upload.uuid)])

@@ -39,7 +39,7 @@ _KINDS = {
 @dataclass
 class Decoded:
     kind: str          # schema1, schema2, list, oci-manifest, oci-index, untyped
-    manifest: object   # a regcompat.manifest object, or the raw dict for 2.0/2.1 schema1
+    manifest: object   # a regcompat.manifest object
     digest: str
     media_type: str
     embedded_tag: str | None = None
@@ -101,21 +101,11 @@ def decode_manifest(b: Behaviour, content_type: str | None, body: bytes) -> Deco
 
 def _decode_lenient_schema1(body: bytes) -> Decoded:
     try:
-        doc = json.loads(body.decode("utf-8", "replace"))
-    except (ValueError, RecursionError) as err:
+        manifest = formats.schema1.parse(body, require_signature=False)
+    except formats.ManifestError as err:
         raise _invalid(body, err) from None
-    if not isinstance(doc, dict):
-        raise RegistryError(ErrorCode.MANIFEST_INVALID, detail=GO_ERROR)
-    tag = doc.get("tag") if isinstance(doc.get("tag"), str) else ""
-    name = doc.get("name") if isinstance(doc.get("name"), str) else ""
-    digest = formats.manifest_digest(body) if "signatures" in doc else _sha(body)
-    doc = {**doc, "__raw__": body}
-    return Decoded("schema1", doc, digest, MediaType.SCHEMA1_SIGNED, tag, name)
-
-
-def _sha(body: bytes) -> str:
-    from ..digest import from_bytes
-    return from_bytes(body)
+    return Decoded("schema1", manifest, manifest.digest, MediaType.SCHEMA1_SIGNED,
+                   manifest.tag, manifest.name)
 
 
 def _decode_schema1(b: Behaviour, body: bytes) -> Decoded:

@@ -2,7 +2,8 @@
 
 Modelled: ``GET /v2/`` answers ``{}``; a tag list is ``{"name","tags"}``
 (404 NAME_UNKNOWN for a repository with no tags); the catalog (2.1+) lists
-repositories in order with ``n``/``last`` pagination and a ``Link`` header.
+repositories in order with ``n``/``last`` pagination and a ``Link`` header
+(a bad or negative ``n`` is ignored, as 2.8.2 does).
 
 Left out: tag-list pagination, and the filesystem driver's directory order:
 real registries on a filesystem list tags in the order the directory returns
@@ -15,7 +16,7 @@ from urllib.parse import urlencode
 
 from ..errors import ErrorCode, RegistryError
 from ..messages import Request, Response
-from .responses import json_response
+from .responses import JSON_TYPE, json_response, respond
 from .routes import Route
 from .state import RegistryState
 
@@ -23,13 +24,14 @@ __all__ = ["base", "tags_list", "catalog"]
 
 
 def base(state: RegistryState, route: Route, request: Request) -> Response:
-    return json_response(200, {})
+    """``{}`` written directly (no encoder, so no newline), whatever the method."""
+    return respond(200, [("Content-Type", JSON_TYPE)], b"{}")
 
 
 def tags_list(state: RegistryState, route: Route, request: Request) -> Response:
     repo = state.store.existing(route.name)
     if repo is None or not repo.tags:
-        raise RegistryError(ErrorCode.NAME_UNKNOWN, detail={"Name": route.name})
+        raise RegistryError(ErrorCode.NAME_UNKNOWN, detail={"name": route.name})
     return json_response(200, {"name": route.name, "tags": sorted(repo.tags)})
 
 
@@ -40,17 +42,21 @@ def catalog(state: RegistryState, route: Route, request: Request) -> Response:
     if last:
         names = [n for n in names if n > last]
     headers = []
-    if "n" in query:
-        try:
-            limit = int(query["n"])
-        except ValueError:
-            raise RegistryError(ErrorCode.PAGINATION_NUMBER_INVALID, detail={"n": query["n"]}) from None
-        if limit < 0:
-            raise RegistryError(ErrorCode.PAGINATION_NUMBER_INVALID, detail={"n": query["n"]})
-        if 0 < limit < len(names):
-            names = names[:limit]
-            link = "/v2/_catalog?" + urlencode({"last": names[-1], "n": limit})
-            headers.append(("Link", f'<{link}>; rel="next"'))
-        elif limit == 0:
-            names = []
+    limit = _limit(query.get("n"))
+    if limit == 0:
+        names = []
+    elif limit is not None and limit < len(names):
+        names = names[:limit]
+        link = "/v2/_catalog?" + urlencode({"last": names[-1], "n": limit})
+        headers.append(("Link", f'<{link}>; rel="next"'))
     return json_response(200, {"repositories": names}, headers)
+
+
+def _limit(text: str | None) -> int | None:
+    """``n`` as 2.8.2 reads it: a number that does not parse, or a negative one,
+    is ignored (seen against the real build)."""
+    try:
+        value = int(text) if text is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and value >= 0 else None

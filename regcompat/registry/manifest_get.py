@@ -17,6 +17,8 @@ digest, is the same).
 
 from __future__ import annotations
 
+import re
+
 from ..digest import from_bytes
 from ..errors import GO_ERROR, ErrorCode, RegistryError
 from ..mediatypes import MediaType
@@ -32,6 +34,7 @@ from .storage import StoredManifest
 __all__ = ["get_manifest"]
 
 LEGACY_SCHEMA1_TYPE = "application/json; charset=utf-8"
+_STORAGE_PATH = re.compile(r"[A-Za-z0-9._-]+")
 
 
 def get_manifest(state: RegistryState, route: Route, request: Request) -> Response:
@@ -39,6 +42,8 @@ def get_manifest(state: RegistryState, route: Route, request: Request) -> Respon
     name = route.name
     url_digest = parse_reference_digest(b, route.reference)
     tag = None if url_digest else route.reference
+    if tag is not None and not _STORAGE_PATH.fullmatch(tag):
+        raise _invalid_tag_path(b, name, tag)
     digest = url_digest or state.store.tag(name, tag)
     if digest is None:
         detail = {"Name": name, "Tag": tag} if b.unknown_tag_detail_has_name else {"Tag": tag}
@@ -66,6 +71,17 @@ def get_manifest(state: RegistryState, route: Route, request: Request) -> Respon
     if b.etag:
         headers.append(("Etag", f'"{header_digest}"'))
     return respond(200, headers, body)
+
+
+def _invalid_tag_path(b, name: str, tag: str) -> RegistryError:
+    """A reference that is neither a tag nor a valid digest (``md5:...``,
+    uppercase hex): looked up as a tag, its storage path is invalid. 2.8.2
+    answers 500 UNKNOWN with the driver's error (seen against the real build);
+    before 2.7 a tag lookup error was a 404 MANIFEST_UNKNOWN."""
+    detail = {"Path": f"/docker/registry/v2/repositories/{name}/_manifests/tags/{tag}/current/link",
+              "DriverName": b.storage_driver}
+    code = ErrorCode.UNKNOWN if b.storage_errors_are_500 else ErrorCode.MANIFEST_UNKNOWN
+    return RegistryError(code, detail=detail)
 
 
 def _etag_matches(request: Request, digest: str) -> bool:

@@ -92,29 +92,24 @@ def _schema1_errors(state: RegistryState, name: str, decoded: Decoded) -> list[R
         errors.append(RegistryError(ErrorCode.NAME_INVALID,
                                     detail={"Name": decoded.embedded_name, "Reason": GO_ERROR}))
     manifest = decoded.manifest
-    if isinstance(manifest, dict):  # 2.0/2.1 lenient decode: verify from the raw document
-        fs_layers = [layer.get("blobSum") for layer in manifest.get("fsLayers") or []
-                     if isinstance(layer, dict)]
-        history = manifest.get("history") or []
-        signed_ok = _verifies(manifest)
-    else:
-        fs_layers, history = list(manifest.fs_layers), list(manifest.history)
-        signed_ok = _verifies(manifest)
+    fs_layers, history = list(manifest.fs_layers), list(manifest.history)
+    signed_ok = _verifies(manifest)
     if not b.put_checks_embedded_name and len(history) != len(fs_layers):
         errors.append(RegistryError(ErrorCode.MANIFEST_INVALID, detail=GO_ERROR))
     if not signed_ok:
         errors.append(RegistryError(ErrorCode.MANIFEST_UNVERIFIED))
     for digest in fs_layers:
-        if not isinstance(digest, str) or not state.store.has_blob(name, digest):
+        if not state.store.has_blob(name, digest):
             detail = {"blobSum": digest} if b.missing_layer_code is ErrorCode.BLOB_UNKNOWN else digest
             errors.append(RegistryError(b.missing_layer_code, detail=detail))
     return errors
 
 
 def _verifies(manifest: object) -> bool:
-    raw = manifest.get("__raw__") if isinstance(manifest, dict) else manifest.raw
+    if not manifest.signed:
+        return False
     try:
-        formats.libtrust.verify(raw)
+        formats.libtrust.verify(manifest.raw)
     except (formats.ManifestError, ValueError, TypeError):
         return False
     return True
@@ -124,8 +119,6 @@ def _store(state: RegistryState, name: str, decoded: Decoded, tag: str | None) -
     b = state.behaviour
     manifest = decoded.manifest
     if decoded.kind == "schema1":
-        if isinstance(manifest, dict):
-            manifest = formats.schema1.parse(manifest["__raw__"], require_signature=True)
         signatures = list(manifest.signatures) if b.schema1_signatures == "stored" else []
         stored = StoredManifest(manifest.digest, "schema1", MediaType.SCHEMA1_SIGNED,
                                 manifest.canonical, signatures)

@@ -52,9 +52,13 @@ def page_not_found() -> Response:
 
 def method_not_allowed(allowed: tuple[str, ...]) -> Response:
     """gorilla/handlers.MethodHandler's answer: 405 with a sorted Allow list."""
-    return _text(405, "Method Not Allowed\n", [("Allow", ", ".join(sorted(allowed)))])
+    return _text(405, "Method not allowed\n", [("Allow", ", ".join(sorted(allowed)))])
 
 
-def redirect(location: str) -> Response:
-    """gorilla/mux's 301 to a cleaned path (no body)."""
-    return respond(301, [("Location", location)])
+def redirect(location: str, *, strict_slash: bool) -> Response:
+    """gorilla/mux's 301: to a cleaned path (no body), or, for ``StrictSlash``,
+    through Go's ``http.Redirect``, which writes a small HTML body."""
+    if not strict_slash:
+        return respond(301, [("Location", location)])
+    body = f'<a href="{location}">Moved Permanently</a>.\n\n'.encode()
+    return respond(301, [("Content-Type", "text/html; charset=utf-8"), ("Location", location)], body)

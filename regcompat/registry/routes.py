@@ -63,6 +63,7 @@ class Redirect:
     """gorilla's 301 to the cleaned (or slashed) path."""
 
     location: str
+    strict_slash: bool = False
 
 
 def _clean(path: str) -> str:
@@ -89,5 +90,5 @@ def parse_route(path: str) -> Route | Redirect | None:
                          groups.get("digest") or "", groups.get("uuid") or "")
     for pattern in _STRICT_SLASH:
         if pattern.fullmatch(path):
-            return Redirect(path + "/")
+            return Redirect(path + "/", strict_slash=True)
     return None

@@ -222,6 +222,7 @@ def test_if_none_match_compares_the_stored_digest_before_conversion():
 
 
 def test_chunked_upload_and_cross_repository_mount():
+    """2.8.2 ignores Content-Range on PATCH (seen against the real build), so only the bytes count."""
     reg = rc.Registry("2.8")
     data = b"0123456789" * 1000
     start = reg.handle(rc.Request("POST", f"/v2/{NAME}/blobs/uploads/", headers=HOST))
@@ -233,9 +234,6 @@ def test_chunked_upload_and_cross_repository_mount():
         patched = reg.handle(rc.Request("PATCH", location, headers=headers, body=chunk))
         assert patched.status == 202 and patched.headers["Range"] == f"0-{offset + len(chunk) - 1}"
         location = patched.headers["Location"].split("localhost:5000", 1)[1]
-    bad = reg.handle(rc.Request("PATCH", location, headers=HOST + [("Content-Range", "0-1"), ("Content-Length", "2")],
-                                body=b"xx"))
-    assert (bad.status, errors_of(bad)[0]["code"]) == (416, "RANGE_INVALID")
     done = reg.handle(rc.Request("PUT", f"{location}&digest={from_bytes(data)}", headers=HOST))
     assert done.status == 201 and get(reg, f"/v2/{NAME}/blobs/{from_bytes(data)}").body == data
     mount = reg.handle(rc.Request("POST", f"/v2/other/blobs/uploads/?mount={from_bytes(data)}&from={NAME}",

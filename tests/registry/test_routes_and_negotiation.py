@@ -15,14 +15,14 @@ V2, LIST, S1 = MediaType.SCHEMA2, MediaType.MANIFEST_LIST, MediaType.SCHEMA1_SIG
 
 @pytest.mark.parametrize("path,expected", [
     pytest.param("/v2/", Route("base"), id="base"),
-    pytest.param("/v2", Redirect("/v2/"), id="StrictSlash redirects /v2"),
+    pytest.param("/v2", Redirect("/v2/", strict_slash=True), id="StrictSlash redirects /v2"),
     pytest.param("/v2/a/b/manifests/latest", Route("manifest", "a/b", "latest"), id="nested name, tag"),
     pytest.param(f"/v2/a/manifests/{D}", Route("manifest", "a", D), id="digest reference"),
     pytest.param("/v2/Bad_Name/manifests/latest", None, id="uppercase and underscore: no route"),
     pytest.param("/v2/a/../b/manifests/x", Redirect("/v2/b/manifests/x"), id="dot-dot cleaned by redirect"),
     pytest.param("/v2/a//b/tags/list", Redirect("/v2/a/b/tags/list"), id="double slash cleaned"),
     pytest.param("/v2/a/blobs/uploads/", Route("upload_start", "a"), id="upload start"),
-    pytest.param("/v2/a/blobs/uploads", Redirect("/v2/a/blobs/uploads/"), id="upload start without slash"),
+    pytest.param("/v2/a/blobs/uploads", Redirect("/v2/a/blobs/uploads/", strict_slash=True), id="upload start without slash"),
     pytest.param(f"/v2/a/blobs/{D}", Route("blob", "a", digest=D), id="blob"),
     pytest.param("/v2/_catalog", Route("catalog"), id="catalog"),
     pytest.param("/v2/a/manifests/" + "t" * 129, None, id="tag longer than 128"),
