@@ -20,6 +20,7 @@ it with the host (``localhost:5000/demo/app``). Every command starts with the
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
@@ -31,7 +32,7 @@ from .push import push as _push
 from .results import PullResult, PushResult
 from .wire import Session
 
-__all__ = ["Engine", "TickingClock"]
+__all__ = ["Engine", "TickingClock", "daemon_key"]
 
 _START = datetime(2016, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
 
@@ -46,6 +47,12 @@ class TickingClock:
         now = self._next
         self._next = now + timedelta(seconds=1)
         return now
+
+
+@lru_cache(maxsize=None)
+def daemon_key(version: str) -> libtrust.TrustKey:
+    """The seeded libtrust key of an engine version's daemon (the same object every time)."""
+    return libtrust.TrustKey.from_seed(f"docker-daemon-{version}")
 
 
 def _transport(target) -> tuple[object, str]:
@@ -68,7 +75,7 @@ class Engine:
         self.profile: EngineProfile = profile(version)
         self.transport, default_host = _transport(target)
         self.host = host or default_host
-        self.trust_key = trust_key or libtrust.TrustKey.from_seed(f"docker-daemon-{self.profile.version}")
+        self.trust_key = trust_key or daemon_key(self.profile.version)
         self.clock = clock or TickingClock()
 
     @property

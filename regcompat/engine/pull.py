@@ -109,11 +109,11 @@ def _pull_v16(s: _Pull) -> Digest:
     remote = response.headers.get("Docker-Content-Digest") or ""
     v17 = s.p.pull_family == "v1.7"
     try:
-        payload = _unpack(response.body, v17)
+        manifest = _unpack(response.body, v17)
+        payload = manifest.canonical
         digest = _check_v16(s, payload, remote) if not v17 else _check_v17(s, payload, remote)
     except EngineFailure as err:
         raise EngineFailure(f"error verifying manifest: {err}") from None
-    manifest = schema1.parse(response.body, require_signature=True)
     s.pulling()
     s.blobs(reversed(manifest.fs_layers))
     if v17 and remote and remote != digest:
@@ -121,17 +121,21 @@ def _pull_v16(s: _Pull) -> Digest:
     return digest
 
 
-def _unpack(body: bytes, v17: bool) -> bytes:
+def _unpack(body: bytes, v17: bool) -> schema1.Schema1Manifest:
+    """ParsePrettySignature then Verify; the manifest fields are read from the payload."""
     prefix = "error unpacking manifest: " if v17 else ""
     try:
-        payload, _ = libtrust.parse_pretty(body)
+        libtrust.parse_pretty(body)
     except ManifestError as err:
         raise EngineFailure(f"{prefix}error parsing payload: {err}") from None
     try:
         libtrust.verify(body)
     except ManifestError as err:
         raise EngineFailure(f"{prefix}error verifying payload: {err}") from None
-    return payload
+    try:
+        return schema1.parse(body, require_signature=True)
+    except ManifestError as err:
+        raise EngineFailure(f"error unmarshalling manifest: {err}") from None
 
 
 def _check_v16(s: _Pull, payload: bytes, remote: str) -> Digest:
