@@ -105,7 +105,7 @@ class Registry:
     def handle(self, request: Request) -> Response:
         """Answer one request as this registry version would."""
         method = request.method.upper()
-        route = parse_route(request.path)
+        route = parse_route(request.path, legacy_digests=self.behaviour.legacy_digest_parsing)
         if route is None:
             return page_not_found()
         if isinstance(route, Redirect):

@@ -25,16 +25,28 @@ from ..reference import _PATH_COMPONENT, _TAG
 __all__ = ["Route", "Redirect", "parse_route", "ALLOWED_METHODS"]
 
 _NAME = _PATH_COMPONENT + r"(?:/" + _PATH_COMPONENT + r")*"
-_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
-_PATTERNS = [
-    ("base", re.compile(r"/v2/")),
-    ("catalog", re.compile(r"/v2/_catalog")),
-    ("manifest", re.compile(r"/v2/(?P<name>" + _NAME + r")/manifests/(?P<reference>" + _TAG + "|" + _DIGEST + ")")),
-    ("tags", re.compile(r"/v2/(?P<name>" + _NAME + r")/tags/list")),
-    ("blob", re.compile(r"/v2/(?P<name>" + _NAME + r")/blobs/(?P<digest>" + _DIGEST + ")")),
-    ("upload_start", re.compile(r"/v2/(?P<name>" + _NAME + r")/blobs/uploads/")),
-    ("upload", re.compile(r"/v2/(?P<name>" + _NAME + r")/blobs/uploads/(?P<uuid>[a-zA-Z0-9-_.=]+)")),
-]
+#: The digest patterns of the router: distribution's own digest package up to
+#: 2.6, go-digest's loose grammar from 2.7 (so ``sha256:abc`` routes, then
+#: fails to parse: DIGEST_INVALID for a blob, seen against 2.8.2).
+_DIGESTS = {
+    True: r"[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+",
+    False: r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+",
+}
+
+
+def _patterns(digest: str) -> list[tuple[str, re.Pattern[str]]]:
+    return [
+        ("base", re.compile(r"/v2/")),
+        ("catalog", re.compile(r"/v2/_catalog")),
+        ("manifest", re.compile(r"/v2/(?P<name>" + _NAME + r")/manifests/(?P<reference>" + _TAG + "|" + digest + ")")),
+        ("tags", re.compile(r"/v2/(?P<name>" + _NAME + r")/tags/list")),
+        ("blob", re.compile(r"/v2/(?P<name>" + _NAME + r")/blobs/(?P<digest>" + digest + ")")),
+        ("upload_start", re.compile(r"/v2/(?P<name>" + _NAME + r")/blobs/uploads/")),
+        ("upload", re.compile(r"/v2/(?P<name>" + _NAME + r")/blobs/uploads/(?P<uuid>[a-zA-Z0-9-_.=]+)")),
+    ]
+
+
+_PATTERNS = {legacy: _patterns(pattern) for legacy, pattern in _DIGESTS.items()}
 _STRICT_SLASH = [re.compile(r"/v2"), re.compile(r"/v2/(?:" + _NAME + r")/blobs/uploads")]
 
 #: Methods each route answers; anything else is gorilla's 405.
@@ -77,12 +89,13 @@ def _clean(path: str) -> str:
     return cleaned
 
 
-def parse_route(path: str) -> Route | Redirect | None:
-    """The route for ``path``, a redirect, or None for gorilla's 404."""
+def parse_route(path: str, *, legacy_digests: bool = False) -> Route | Redirect | None:
+    """The route for ``path``, a redirect, or None for gorilla's 404.
+    ``legacy_digests``: route digests as distribution up to 2.6 did."""
     cleaned = _clean(path)
     if cleaned != path:
         return Redirect(cleaned)
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in _PATTERNS[legacy_digests]:
         match = pattern.fullmatch(path)
         if match:
             groups = match.groupdict()

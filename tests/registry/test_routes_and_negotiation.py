@@ -32,6 +32,18 @@ def test_parse_route(path, expected):
     assert parse_route(path) == expected
 
 
+@pytest.mark.parametrize("path,legacy,expected", [
+    pytest.param("/v2/a/blobs/sha256:abc", False, Route("blob", "a", digest="sha256:abc"),
+                 id="go-digest grammar routes a short digest (2.7+)"),
+    pytest.param("/v2/a/blobs/sha256:abc", True, Route("blob", "a", digest="sha256:abc"),
+                 id="legacy grammar routes any hex"),
+    pytest.param("/v2/a/blobs/sha256:xyz", True, None, id="legacy grammar needs hex"),
+    pytest.param("/v2/a/blobs/SHA256:abc", False, None, id="go-digest algorithm is lowercase"),
+])
+def test_parse_route_digest_grammars(path, legacy, expected):
+    assert parse_route(path, legacy_digests=legacy) == expected
+
+
 @pytest.mark.parametrize("version,headers,expected", [
     pytest.param("2.2.1", [V2], set(), id="2.2 ignores Accept"),
     pytest.param("2.3.0", [V2, LIST], {V2, LIST}, id="2.3 one header per type"),
