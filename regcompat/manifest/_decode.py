@@ -62,28 +62,49 @@ class GoNumber:
     __hash__ = None  # type: ignore[assignment]
 
 
+class _Constant(Exception):
+    """Python's decoder met NaN/Infinity, which Go rejects at their first character."""
+
+
 def _reject_constant(name: str) -> object:
-    raise json.JSONDecodeError("Expecting value", name, 0)
+    raise _Constant(name)
+
+
+_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', re.S)
+
+
+def _constant_message(text: str) -> str:
+    for m in _CONSTANT.finditer(text):
+        if m.group(1):
+            if m.group(1).startswith("-"):
+                return "invalid character 'I' in numeric literal"
+            return "invalid character %s looking for beginning of value" % _quote_char(m.group(1)[0])
+    return "invalid character 'N' looking for beginning of value"
 
 
 _DECODER = json.JSONDecoder(object_pairs_hook=GoObject, parse_float=GoNumber,
                             parse_constant=_reject_constant)
 
 
+_GO_SHORT = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r",
+             0x27: "\\'", 0x5C: "\\\\"}
+
+
 def _quote_char(ch: str) -> str:
-    if ch == "'":
-        return "'\\''"
-    if ch == '"':
-        return "'\"'"
-    quoted = json.dumps(ch)[1:-1]
-    return "'" + quoted + "'"
+    """Go's ``quoteChar``: the scanner sees bytes, so a non-ASCII character shows as its first byte."""
+    b = ch.encode("utf-8", "surrogatepass")[0]
+    if b in _GO_SHORT:
+        return "'" + _GO_SHORT[b] + "'"
+    if 0x20 <= b < 0x7F or (b >= 0xA1 and b != 0xAD):
+        return "'" + chr(b) + "'"
+    return "'" + ("\\x%02x" % b if b < 0x80 else "\\u%04x" % b) + "'"
 
 
 def _syntax_message(err: json.JSONDecodeError, text: str) -> str:
     pos = err.pos
     if err.msg == "Extra data":
         return "invalid character %s after top-level value" % _quote_char(text[pos])
-    if pos >= len(text) or text[pos:].strip() == "" or err.msg.startswith("Unterminated string"):
+    if pos >= len(text) or text[pos:].strip(" \t\n\r") == "" or err.msg.startswith("Unterminated string"):
         return "unexpected end of JSON input"
     ch = text[pos]
     if err.msg.startswith("Expecting property name"):
@@ -127,6 +148,8 @@ def decode(raw: bytes) -> object:
         return _DECODER.decode(text)
     except json.JSONDecodeError as err:
         raise ManifestError(_syntax_message(err, text)) from None
+    except _Constant:
+        raise ManifestError(_constant_message(text)) from None
     except RecursionError:
         raise ManifestError("exceeded max depth") from None
     except ValueError as err:  # int() refusing a number literal with thousands of digits
