@@ -5,7 +5,9 @@ the core :class:`Response` back to WSGI, and does nothing else: routing,
 negotiation and every answer belong to the registry model. What it keeps:
 
 * the request target as it came on the wire (``REQUEST_URI``; rebuilt from
-  ``PATH_INFO``/``QUERY_STRING`` on servers that do not provide it);
+  ``PATH_INFO``/``QUERY_STRING`` on servers that do not provide it), with the
+  path percent-decoded as Go routes it and Go's own refusals of bad request
+  lines applied first (see gohttp.py);
 * every header line as sent, in order, when the server hands them over under
   ``regcompat.raw_headers`` (our waitress hooks do): Docker 1.10 sends one
   ``Accept`` line per media type and registry 2.3 compares each line on its
@@ -43,6 +45,7 @@ from urllib.parse import quote, urlsplit
 
 from ..errors import ErrorCode, RegistryError, to_envelope
 from ..messages import Headers, Request, Response, reason_phrase
+from .gohttp import decoded_target, go_precheck
 
 __all__ = ["make_app", "CHUNK_SIZE", "LOGGER_NAME"]
 
@@ -62,7 +65,10 @@ def make_app(registry, *, logger: logging.Logger | None = None):
     def app(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         started = time.monotonic()
         request, complete = to_request(environ)
-        response = None if complete else truncated_response(request)
+        response = go_precheck(request.method, _raw_target(environ),
+                               environ.get("SERVER_PROTOCOL", "HTTP/1.1"), request.headers.get("Host"))
+        if response is None and not complete:
+            response = truncated_response(request)
         if response is None:
             with lock:
                 response = registry.handle(request)
@@ -82,14 +88,15 @@ def to_request(environ: dict) -> tuple[Request, bool]:
     return Request(method, request_target(environ), request_headers(environ), body), complete
 
 
+def _raw_target(environ: dict) -> str:
+    return environ.get("REQUEST_URI") or request_target(environ)
+
+
 def request_target(environ: dict) -> str:
-    """Path and query exactly as sent (absolute-form targets reduced to them)."""
+    """Path (percent-decoded as Go routes it) and query, as sent; absolute-form reduced."""
     raw = environ.get("REQUEST_URI")
     if raw:
-        if not raw.startswith("/"):
-            parts = urlsplit(raw)
-            raw = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        return raw
+        return decoded_target(raw)
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     path = quote(path.encode("latin-1").decode("utf-8", "surrogateescape"), safe="/:@!$&'()*+,;=-._~")
     query = environ.get("QUERY_STRING", "")

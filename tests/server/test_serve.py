@@ -1,0 +1,69 @@
+"""serve() and run(): waitress on loopback, started and stopped cleanly, one log line a request."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+import regcompat as rc
+from regcompat.engine.http import HTTPTransport, TransportError
+from regcompat.server import make_app, serve
+from tests.live.processes import free_port, wait_until_serving
+
+
+def test_serve_binds_loopback_on_a_free_port_and_stops_cleanly():
+    threads_before = set(threading.enumerate())
+    with serve(rc.Registry("2.8")) as url:
+        parts = urlsplit(url)
+        assert parts.scheme == "http" and parts.hostname == "127.0.0.1" and parts.port > 0
+        transport = HTTPTransport(url)
+        response = transport.handle(rc.Request("GET", "/v2/"))
+        assert response.status == 200
+        assert response.headers["Docker-Distribution-Api-Version"] == "registry/2.0"
+        assert "Server" not in response.headers  # Go's net/http sends none
+        transport.handle(rc.Request("GET", "/v2/"))  # keep-alive connection left open on purpose
+    with pytest.raises(OSError):
+        socket.create_connection((parts.hostname, parts.port), timeout=2).close()
+    deadline = time.monotonic() + 5
+    while set(threading.enumerate()) - threads_before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not set(threading.enumerate()) - threads_before
+    with pytest.raises(TransportError):
+        transport.handle(rc.Request("GET", "/v2/"))
+
+
+def test_serve_many_times_in_a_row():
+    for _ in range(5):
+        with serve(rc.Registry("2.3.0")) as url:
+            assert HTTPTransport(url).handle(rc.Request("GET", "/v2/")).status == 200
+
+
+def test_served_app_is_the_given_registry():
+    registry = rc.Registry("2.8")
+    assert make_app(registry).registry is registry
+
+
+def test_run_serves_in_the_foreground_and_logs_each_request():
+    port = free_port()
+    code = (f"import regcompat as rc; from regcompat.server import run; "
+            f"run(rc.Registry('2.3.0'), '127.0.0.1', {port})")
+    process = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until_serving(port, process)
+        with HTTPTransport(f"http://127.0.0.1:{port}") as transport:
+            assert transport.handle(rc.Request("GET", "/v2/nope/manifests/x",
+                                               [("User-Agent", "docker/1.9.1")])).status == 404
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=10)
+    lines = err.splitlines()
+    assert f"registry 2.3.0 listening on http://127.0.0.1:{port}" in lines[0]
+    access = [line for line in lines if '"GET ' in line]
+    assert len(access) == 2  # the readiness probe and ours
+    assert '"GET /v2/nope/manifests/x HTTP/1.1" 404' in access[1] and '"docker/1.9.1"' in access[1]
