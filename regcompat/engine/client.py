@@ -14,7 +14,7 @@ or ``clock=`` to change either.
 A reference without a registry host is taken to name a repository on the
 target (``demo/app:latest`` on ``localhost:5000``); the CLI-style lines print
 it with the host (``localhost:5000/demo/app``). Every command starts with the
-``GET /v2/`` version check real engines make.
+``GET /v2/`` version check real engines make (see wire.Session.ping).
 """
 
 from __future__ import annotations
@@ -86,9 +86,7 @@ class Engine:
         return f"Engine({self.version!r}, {self.transport!r})"
 
     def _session(self) -> Session:
-        session = Session(self.transport, self.host, f"docker/{self.profile.release}")
-        session.send("GET", "/v2/")
-        return session
+        return Session(self.transport, self.host, f"docker/{self.profile.release}")
 
     def _names(self, text: str):
         ref = parse_reference(text)

@@ -86,12 +86,13 @@ def pull(p: EngineProfile, session: Session, name: str, tag: str | None, digest:
     """Pull ``name`` by ``digest`` (if given) or ``tag``; ``repo`` is the repository as the CLI names it."""
     state = _Pull(p, session, name, tag, digest, repo)
     try:
+        session.ping()
         printed = _FAMILIES[p.pull_family](state)
         state.result.digest = printed
         state.say(f"Digest: {printed}")
         state.say(f"Status: Downloaded newer image for {state.display}")
         state.result.ok = True
-    except EngineFailure as err:
+    except (EngineFailure, OSError) as err:  # OSError: the HTTP transport could not reach the registry
         state.result.error = str(err)
         state.say(state.result.error)
     return state.result

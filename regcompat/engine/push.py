@@ -44,12 +44,13 @@ def push(p: EngineProfile, session: Session, image, name: str, tag: str, display
     result = PushResult(ok=False, digest=None, media_type=None, size=None, exchanges=session.exchanges)
     result.output.append(p.push_banner.format(repo=display))
     try:
+        session.ping()
         if p.push == "schema1":
             _push_schema1(p, session, image, name, tag, trust_key, clock, result)
         else:
             _push_schema2(p, session, image, name, tag, trust_key, clock, result)
         result.ok = True
-    except EngineFailure as err:
+    except (EngineFailure, OSError) as err:  # OSError: the HTTP transport could not reach the registry
         result.error = str(err)
         result.output.append(result.error)
     return result

@@ -49,6 +49,10 @@ class Session:
         self.user_agent = user_agent
         self.exchanges: list[Exchange] = []
 
+    def ping(self) -> Response:
+        """``GET /v2/``: the version check every engine makes before a command."""
+        return self.send("GET", "/v2/")
+
     def send(self, method: str, target: str, headers: list[tuple[str, str]] | None = None,
              body: bytes = b"") -> Response:
         items = [("Host", self.host)]

@@ -1,0 +1,124 @@
+"""Push and pull flows: order of requests, printed lines, fallback rules, bad input, HTTP transport."""
+
+from __future__ import annotations
+
+import pytest
+
+import regcompat as rc
+from regcompat.engine import Engine
+from regcompat.image import sample_image
+from regcompat.manifest import libtrust, schema1
+
+from .support import NAME, S1, V2, manifest_calls, pull, push
+
+
+def test_110_push_request_order_layers_config_manifest():
+    reg = rc.Registry("2.3.1")
+    image = sample_image()
+    result = push("1.10", reg, image)
+    seq = [(ex.request.method, ex.request.target.split("?")[0]) for ex in result.exchanges]
+    assert seq[0] == ("GET", "/v2/")
+    heads = [target.rsplit("/", 1)[1] for method, target in seq if method == "HEAD"]
+    assert heads == [str(layer.digest) for layer in image.layers] + [str(image.config_blob.digest)]
+    assert seq[-1] == ("PUT", f"/v2/{NAME}/manifests/latest")
+    assert result.output == ["The push refers to a repository [localhost:5000/demo/app]",
+                             f"latest: digest: {result.digest} size: {result.size}"]
+
+
+def test_second_push_uploads_nothing_new():
+    reg = rc.Registry("2.8")
+    push("17.06", reg)
+    again = push("17.06", reg)
+    assert [ex.request.method for ex in again.exchanges].count("POST") == 0 and again.ok
+
+
+def test_27_has_no_schema1_fallback():
+    reg = rc.Registry("2.1")
+    result = push("27", reg)
+    assert not result.ok and result.error == "tag invalid: manifest tag did not match URI"
+    assert result.daemon_log == [] and len(manifest_calls(result, "PUT")) == 1
+
+
+def test_19_push_signs_with_the_daemon_key_and_16_puts_schema_version_last():
+    reg = rc.Registry("2.3.1")
+    engine = Engine("1.9", reg)
+    result = engine.push(sample_image(), f"{NAME}:latest")
+    body = manifest_calls(result, "PUT")[0].request.body
+    assert libtrust.verify(body) == [engine.trust_key.key_id]
+    old = push("1.6", rc.Registry("2.3.1"))
+    payload = schema1.parse(manifest_calls(old, "PUT")[0].request.body).canonical
+    assert payload.rstrip().endswith(b'"schemaVersion": 1\n}')
+    assert old.output[-1] == f"Digest: {old.digest}"
+
+
+def test_pushes_are_deterministic():
+    a = push("1.10", rc.Registry("2.1"))
+    b = push("1.10", rc.Registry("2.1"))
+    assert [ex.request.body for ex in a.exchanges] == [ex.request.body for ex in b.exchanges]
+
+
+def test_pull_output_lines_for_a_successful_tag_pull():
+    reg = rc.Registry("2.3.1")
+    push("1.10", reg)
+    result = pull("1.10", reg)
+    assert result.output == ["latest: Pulling from demo/app", f"Digest: {result.digest}",
+                             "Status: Downloaded newer image for localhost:5000/demo/app:latest"]
+
+
+def test_throwaway_layers_are_not_downloaded_by_110_but_are_by_19():
+    reg = rc.Registry("2.3.1")
+    push("1.9", reg)
+    empty = "sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4"
+    blobs = lambda r: [ex.request.target.rsplit("/", 1)[1] for ex in r.exchanges if "/blobs/" in ex.request.target]  # noqa: E731
+    assert empty in blobs(pull("1.9", reg)) and empty not in blobs(pull("1.10", reg))
+
+
+def test_list_pull_by_110_fetches_the_amd64_child_by_digest():
+    from .support import publish_list
+    reg = rc.Registry("2.8")
+    images, index, published = publish_list(reg)
+    result = pull("1.10", reg)
+    calls = manifest_calls(result)
+    assert calls[1].request.target.endswith(str(images[0].schema2().digest))
+    assert result.ok and result.digest == published.digest
+
+
+@pytest.mark.parametrize("ref,text", [("Demo/App:latest", "repository name must be lowercase"),
+                                      ("demo/app:", "invalid reference format"),
+                                      ("", "repository name must have at least one component")])
+def test_bad_references_give_the_reference_error_not_a_traceback(ref, text):
+    reg = rc.Registry("2.8")
+    assert pull("1.10", reg, ref).error == text
+    assert push("1.10", reg, ref=ref).error == text
+
+
+def test_pushing_a_digest_reference_is_refused():
+    result = push("1.10", rc.Registry("2.8"), ref=f"{NAME}@sha256:" + "a" * 64)
+    assert not result.ok and result.error == "cannot push a digest reference"
+
+
+def test_bad_targets_are_refused():
+    with pytest.raises(TypeError):
+        Engine("1.10", object())
+    with pytest.raises(ValueError, match="not a registry URL"):
+        Engine("1.10", "ftp://example")
+
+
+def test_same_flows_over_http():
+    pytest.importorskip("waitress")
+    from regcompat.server import serve
+    reg = rc.Registry("2.3.0")
+    with serve(reg) as url:
+        pushed = Engine("1.10", url).push(sample_image(), f"{NAME}:latest")
+        pulled = Engine("1.9", url).pull(f"{NAME}:latest")
+        by_digest = Engine("1.9", url).pull(f"{NAME}@{pushed.digest}")
+    assert pushed.ok and pushed.media_type == V2
+    assert pulled.ok and pulled.media_type == S1
+    assert by_digest.error == f'unsupported schema version 2 for tag "{pushed.digest}"'
+    host = url.split("://", 1)[1].rstrip("/")
+    assert pushed.output[0] == f"The push refers to a repository [{host}/demo/app]"
+
+
+def test_unreachable_registry_is_an_error_not_a_traceback():
+    result = Engine("1.10", "http://127.0.0.1:9").pull(f"{NAME}:latest")
+    assert not result.ok and result.error
