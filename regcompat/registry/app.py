@@ -105,6 +105,9 @@ class Registry:
     def handle(self, request: Request) -> Response:
         """Answer one request as this registry version would."""
         method = request.method.upper()
+        return _headless(method, self._answer(method, request))
+
+    def _answer(self, method: str, request: Request) -> Response:
         route = parse_route(request.path, legacy_digests=self.behaviour.legacy_digest_parsing)
         if route is None:
             return page_not_found()
@@ -114,17 +117,16 @@ class Registry:
             return listing.base(self._state, route, request)
         allowed = self._allowed(route.kind)
         if method not in allowed:
-            return _headless(method, method_not_allowed(allowed))
+            return method_not_allowed(allowed)
         if route.kind == "catalog" and not self.behaviour.catalog:
             return page_not_found()
         try:
             self._check_name(route)
-            response = _HANDLERS[(route.kind, method)](self._state, route, request)
+            return _HANDLERS[(route.kind, method)](self._state, route, request)
         except RegistryError as err:
             status = 400 if (self.behaviour.put_errors_always_400 and route.kind == "manifest"
                              and method == "PUT") else None
-            response = error_response(err, status=status)
-        return _headless(method, response)
+            return error_response(err, status=status)
 
     def _allowed(self, kind: str) -> tuple[str, ...]:
         allowed = ALLOWED_METHODS[kind]
