@@ -28,11 +28,13 @@ __all__ = ["RawJSON", "marshal", "marshal_indent", "encode_string", "compact"]
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
             "<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
             "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f<>&\u2028\u2029]')
+_NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f<>&\u2028\u2029\ud800-\udfff]')
 
 
 def _escape(match: re.Match[str]) -> str:
     ch = match.group(0)
+    if "\ud800" <= ch <= "\udfff":  # a lone surrogate: Go writes invalid UTF-8 as \ufffd
+        return "\\ufffd"
     return _ESCAPES.get(ch) or "\\u%04x" % ord(ch)
 
 
@@ -65,7 +67,7 @@ def compact(raw: bytes) -> bytes:
 
 def _encode(value: object, indent: str, prefix: str, depth: int, out: list[str]) -> None:
     if isinstance(value, RawJSON):
-        text = compact(value).decode("utf-8")
+        text = compact(value).decode("utf-8", "surrogateescape")  # Go keeps raw bytes as they are
         if indent or prefix:
             text = _reindent(text, indent, prefix, depth)
         out.append(text)
@@ -151,11 +153,11 @@ def marshal(value: object) -> bytes:
     """``json.Marshal(value)``: compact, HTML-safe."""
     out: list[str] = []
     _encode(value, "", "", 0, out)
-    return "".join(out).encode("utf-8")
+    return "".join(out).encode("utf-8", "surrogateescape")
 
 
 def marshal_indent(value: object, prefix: str = "", indent: str = "   ") -> bytes:
     """``json.MarshalIndent(value, prefix, indent)``; distribution uses 3 spaces."""
     out: list[str] = []
     _encode(value, indent, prefix, 0, out)
-    return "".join(out).encode("utf-8")
+    return "".join(out).encode("utf-8", "surrogateescape")

@@ -12,7 +12,8 @@ accept and refuse what the Go producers and consumers accept and refuse:
   * ``null`` leaves a field at its zero value; a value of the wrong JSON type is
     an ``UnmarshalTypeError`` ("json: cannot unmarshal string into Go struct
     field Manifest.schemaVersion of type int");
-  * strings with lone UTF-16 surrogates get U+FFFD, as Go decodes them.
+  * invalid UTF-8 bytes and lone UTF-16 surrogate escapes in strings decode
+    as U+FFFD (one per byte), as Go decodes them.
 
 Left out: the exact Go wording for rarer syntax errors (several Go contexts map
 to one Python message; we pick the most common) and Go's max nesting depth
@@ -24,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["ManifestError", "GoObject", "GoNumber", "decode", "Fields"]
+__all__ = ["ManifestError", "GoObject", "GoNumber", "decode", "Fields", "go_string"]
 
 
 class ManifestError(ValueError):
@@ -92,7 +93,8 @@ _GO_SHORT = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: 
 
 def _quote_char(ch: str) -> str:
     """Go's ``quoteChar``: the scanner sees bytes, so a non-ASCII character shows as its first byte."""
-    b = ch.encode("utf-8", "surrogatepass")[0]
+    code = ord(ch)
+    b = code - 0xDC00 if 0xDC80 <= code <= 0xDCFF else ch.encode("utf-8", "surrogatepass")[0]
     if b in _GO_SHORT:
         return "'" + _GO_SHORT[b] + "'"
     if 0x20 <= b < 0x7F or (b >= 0xA1 and b != 0xAD):
@@ -143,7 +145,9 @@ def decode(raw: bytes) -> object:
     """Decode ``raw`` as Go's ``json.Unmarshal`` would see it, or raise :class:`ManifestError`."""
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogatepass")
-    text = bytes(raw).decode("utf-8", "replace")
+    # surrogateescape keeps invalid UTF-8 bytes recoverable: Go reports them by byte value
+    # and keeps them verbatim in raw values; decoded strings get U+FFFD per byte (Fields.str).
+    text = bytes(raw).decode("utf-8", "surrogateescape")
     try:
         return _DECODER.decode(text)
     except json.JSONDecodeError as err:
@@ -154,6 +158,11 @@ def decode(raw: bytes) -> object:
         raise ManifestError("exceeded max depth") from None
     except ValueError as err:  # int() refusing a number literal with thousands of digits
         raise ManifestError("json: cannot unmarshal number: %s" % err) from None
+
+
+def go_string(value: str) -> str:
+    """A decoded string as Go holds it: lone surrogates (invalid input bytes) become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
 
 
 def _json_kind(value: object) -> str:
@@ -214,7 +223,7 @@ class Fields:
             return ""
         if not isinstance(value, str):
             raise self.type_error(name, value, gotype)
-        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+        return go_string(value)
 
     def int(self, name: str, gotype: str = "int") -> int:
         value = self.raw(name)

@@ -20,8 +20,7 @@ schemaVersion first; ``style="containers"``: skopeo's compact layout). Signing
 is separate (:func:`regcompat.manifest.libtrust.sign`).
 
 Left out: a config without ``rootfs`` makes distribution 2.3 panic (nil
-pointer); we raise ConversionError with Go's panic text instead. Invalid UTF-8
-inside config strings is replaced by U+FFFD before copying (Go keeps the bytes).
+pointer); we raise ConversionError with Go's panic text instead.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ import re
 
 from regcompat import gojson
 from regcompat.digest import Digest, from_bytes
-from regcompat.manifest._decode import Fields, GoObject, ManifestError, decode
+from regcompat.manifest._decode import Fields, GoObject, ManifestError, decode, go_string
 from regcompat.manifest._decode import _DECODER  # the shared Go-like JSON decoder
 from regcompat.manifest.descriptor import Descriptor
 from regcompat.manifest.schema1 import build_payload
@@ -97,7 +96,7 @@ def _raw_members(config: bytes) -> dict[str, gojson.RawJSON]:
         raise ConversionError("json: cannot unmarshal %s into Go value of type map[string]*json.RawMessage"
                               % ("array" if isinstance(value, list) else "string" if isinstance(value, str)
                                  else "number" if not isinstance(value, bool) else "bool"))
-    text = bytes(config).decode("utf-8", "replace")
+    text = bytes(config).decode("utf-8", "surrogateescape")
     members: dict[str, gojson.RawJSON] = {}
     idx = text.index("{") + 1
     scan_string = __import__("json").decoder.scanstring
@@ -111,8 +110,9 @@ def _raw_members(config: bytes) -> dict[str, gojson.RawJSON]:
         idx = _skip_ws(text, idx)
         start = _skip_ws(text, idx + 1)  # past ':'
         _, end = _DECODER.raw_decode(text, start)
+        key = go_string(key)
         members.pop(key, None)
-        members[key] = gojson.RawJSON(text[start:end].encode("utf-8"))
+        members[key] = gojson.RawJSON(text[start:end].encode("utf-8", "surrogateescape"))
         idx = end
     return members
 
@@ -133,7 +133,7 @@ def v1_config(config: bytes, v1_id: str, parent: str, throwaway: bool) -> bytes:
         members["parent"] = gojson.RawJSON(gojson.encode_string(parent).encode())
     if throwaway:
         members["throwaway"] = gojson.RawJSON(b"true")
-    return gojson.marshal(dict(sorted(members.items(), key=lambda kv: kv[0].encode("utf-8", "surrogatepass"))))
+    return gojson.marshal(dict(sorted(members.items(), key=lambda kv: kv[0].encode("utf-8"))))
 
 
 def _history(config: bytes) -> tuple[list[dict], Fields | None, str]:

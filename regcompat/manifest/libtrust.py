@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
 from regcompat import gojson
-from regcompat.manifest._decode import GoNumber, GoObject, ManifestError, decode
+from regcompat.manifest._decode import GoNumber, GoObject, ManifestError, decode, go_string
 
 __all__ = ["TrustKey", "sign", "verify", "parse_pretty", "pretty_signature", "key_id",
            "format_split", "b64url_encode", "b64url_decode"]
@@ -193,10 +193,12 @@ def _render(payload: bytes, format_length: int, signatures: list[dict]) -> bytes
 
 
 def _plain(value: object) -> object:
+    if isinstance(value, str):
+        return go_string(value)
     if isinstance(value, GoNumber):
         return gojson.RawJSON(value.literal.encode())
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {go_string(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value

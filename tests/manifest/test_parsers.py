@@ -37,6 +37,8 @@ D = "sha256:" + "a" * 64
     (b"\x00", "invalid character '\\x00' looking for beginning of value"),
     (b"\\", "invalid character '\\\\' looking for beginning of value"),
     (b"\xc2\xa0{}", "invalid character '\u00c2' looking for beginning of value"),
+    (b"\xff", "invalid character '\u00ff' looking for beginning of value"),
+    (b"{}\x80", "invalid character '\\u0080' after top-level value"),
     (b"[]", "json: cannot unmarshal array into Go value of type schema2.Manifest"),
     (b'"x"', "json: cannot unmarshal string into Go value of type schema2.Manifest"),
     (b'{"schemaVersion": "2"}', "json: cannot unmarshal string into Go struct field Manifest.schemaVersion of type int"),
@@ -67,6 +69,11 @@ def test_null_leaves_zero_values_and_unknown_fields_are_ignored():
     m = schema2.parse(b'{"schemaVersion": null, "config": null, "layers": null, "extra": {"x": [1.5e300]}}')
     assert (m.schema_version, m.media_type, m.layers) == (0, "", [])
     assert (m.config.media_type, m.config.size, m.config.digest) == ("", 0, "")
+
+
+def test_invalid_utf8_in_strings_decodes_as_one_replacement_per_byte():
+    assert schema2.parse(b'{"mediaType": "a\xffb\xe2\x82A"}').media_type == "a\ufffdb\ufffd\ufffdA"
+    assert schema2.parse(b'{"mediaType": "\\ud800"}').media_type == "\ufffd"
 
 
 def test_schema2_parse_does_not_check_the_media_type_field():
