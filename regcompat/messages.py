@@ -92,8 +92,12 @@ class Headers:
 HeaderItems = Iterable[tuple[str, str]] | Mapping[str, str] | Headers
 
 
-def _headers(value: "HeaderItems | None") -> Headers:
-    return value if isinstance(value, Headers) else Headers(value)
+def _normalise(message: "Request | Response") -> None:
+    """Accept any header items and bytes-like bodies; store Headers and bytes."""
+    if not isinstance(message.headers, Headers):
+        object.__setattr__(message, "headers", Headers(message.headers))
+    if type(message.body) is not bytes:
+        object.__setattr__(message, "body", bytes(message.body or b""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +110,7 @@ class Request:
     body: bytes = b""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "headers", _headers(self.headers))
-        object.__setattr__(self, "body", bytes(self.body or b""))
+        _normalise(self)
 
     @property
     def path(self) -> str:
@@ -131,8 +134,7 @@ class Response:
     body: bytes = b""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "headers", _headers(self.headers))
-        object.__setattr__(self, "body", bytes(self.body or b""))
+        _normalise(self)
 
     @property
     def reason(self) -> str:

@@ -27,7 +27,6 @@ from .behaviour import Behaviour
 
 __all__ = ["Decoded", "decode_manifest", "json_syntax_offset", "parse_content_type"]
 
-_SCHEMA1_TYPES = ("", MediaType.SCHEMA1_SIGNED, MediaType.JSON)
 _KINDS = {
     MediaType.SCHEMA2: "schema2",
     MediaType.MANIFEST_LIST: "list",
@@ -81,9 +80,9 @@ def parse_content_type(header: str | None) -> str:
 def decode_manifest(b: Behaviour, content_type: str | None, body: bytes) -> Decoded:
     """Decode ``body`` as version ``b`` would, or raise the RegistryError it sends."""
     if b.put_parser == "schema1-any":
-        return _decode_lenient_schema1(body)
+        return _decode_schema1(body, require_signature=False)
     if b.put_parser == "schema1-jws":
-        return _decode_schema1(b, body)
+        return _decode_schema1(body)
     try:
         media_type = parse_content_type(content_type)
     except ValueError:
@@ -92,25 +91,16 @@ def decode_manifest(b: Behaviour, content_type: str | None, body: bytes) -> Deco
     if kind in ("oci-manifest", "oci-index") and not b.oci:
         kind = None
     if kind is None:
-        if b.schema1 and (media_type in _SCHEMA1_TYPES or b.put_parser == "content-type"):
-            return _decode_schema1(b, body)
+        if b.schema1:  # 2.3-2.8: schema1 is also the default for unknown types
+            return _decode_schema1(body)
         raise RegistryError(ErrorCode.MANIFEST_INVALID, detail=(
             f"unsupported manifest media type and no default available: {media_type}"))
     return _decode_typed(b, kind, body)
 
 
-def _decode_lenient_schema1(body: bytes) -> Decoded:
+def _decode_schema1(body: bytes, *, require_signature: bool = True) -> Decoded:
     try:
-        manifest = formats.schema1.parse(body, require_signature=False)
-    except formats.ManifestError as err:
-        raise _invalid(body, err) from None
-    return Decoded("schema1", manifest, manifest.digest, MediaType.SCHEMA1_SIGNED,
-                   manifest.tag, manifest.name)
-
-
-def _decode_schema1(b: Behaviour, body: bytes) -> Decoded:
-    try:
-        manifest = formats.schema1.parse(body, require_signature=True)
+        manifest = formats.schema1.parse(body, require_signature=require_signature)
     except formats.ManifestError as err:
         raise _invalid(body, err) from None
     return Decoded("schema1", manifest, manifest.digest, MediaType.SCHEMA1_SIGNED,
