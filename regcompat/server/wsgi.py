@@ -17,9 +17,13 @@ negotiation and every answer belong to the registry model. What it keeps:
   ``Content-Length`` (the client shut its side mid-upload) never reaches the
   model: the answer is what distribution 2.8.2 gives, measured against
   Debian's build: ``499 status code 499`` with ``Content-Type: text/plain``
-  and ``MANIFEST_INVALID`` (manifest PUT) or ``UNKNOWN`` (blob upload PATCH or
-  PUT), detail ``"client disconnected"``; any other route ignores its body
-  as Go's handlers do. That the same holds before 2.8 is UNCONFIRMED.
+  and ``MANIFEST_INVALID`` (manifest PUT) or ``UNKNOWN`` (blob upload PATCH,
+  or PUT with a ``digest``: without one the handler answers "digest missing"
+  before reading), detail ``"client disconnected"``; other routes ignore
+  their body as Go's handlers do, so the model answers them. Left out: the
+  checks distribution makes before reading an upload body (unknown upload
+  session, Content-Range); a cut-short body there gets 499 here. That the
+  same holds before 2.8 is UNCONFIRMED.
 
 Responses: status line with Go's reason phrase (``status code N`` for codes
 Go has no text for), headers as the model gives them (``Content-Length``
@@ -148,7 +152,8 @@ def truncated_response(request: Request) -> Response | None:
     path = urlsplit(request.target).path
     if request.method == "PUT" and "/manifests/" in path:
         code = ErrorCode.MANIFEST_INVALID
-    elif request.method in ("PATCH", "PUT") and "/blobs/uploads/" in path:
+    elif "/blobs/uploads/" in path and (request.method == "PATCH"
+                                        or (request.method == "PUT" and request.query.get("digest"))):
         code = ErrorCode.UNKNOWN
     else:
         return None

@@ -100,9 +100,11 @@ def test_cut_short_body_gets_distribution_499_and_never_reaches_the_model(method
     assert registry.requests == []
 
 
-def test_cut_short_body_on_a_route_that_ignores_bodies_is_answered_normally():
+@pytest.mark.parametrize("method,uri", [("GET", "/v2/"), ("PUT", "/v2/a/b/blobs/uploads/u?_state=x"),
+                                        ("POST", "/v2/a/b/blobs/uploads/")])
+def test_cut_short_body_on_a_route_that_answers_before_reading_goes_to_the_model(method, uri):
     registry = Recorder()
-    status, _, _ = call(make_app(registry), environ("GET", "/v2/", b"abc", length=100))
+    status, _, _ = call(make_app(registry), environ(method, uri, b"abc", length=100))
     assert status == "200 OK" and len(registry.requests) == 1
 
 

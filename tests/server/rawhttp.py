@@ -1,0 +1,66 @@
+"""Raw-socket helpers for fault tests: send exact bytes, read one answer."""
+
+from __future__ import annotations
+
+import re
+import socket
+
+__all__ = ["exchange", "status_of", "port_of", "body_of"]
+
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
+
+
+def exchange(port: int, data: bytes, *, half_close: bool = False, timeout: float = 5.0) -> bytes:
+    """Send ``data``, optionally shut our sending side, read one response (or until EOF)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        try:
+            sock.sendall(data)
+            if half_close:
+                sock.shutdown(socket.SHUT_WR)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered early (e.g. 431) and closed: read what it sent
+        out = b""
+        try:
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                out += chunk
+                rest = out
+                while rest.startswith(b"HTTP/1.1 100 ") and b"\r\n\r\n" in rest:
+                    rest = rest.partition(b"\r\n\r\n")[2]  # skip interim 100 Continue answers
+                head, sep, body = rest.partition(b"\r\n\r\n")
+                if sep:
+                    match = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+                    if match and len(body) >= int(match.group(1)):
+                        break
+                    if re.search(rb"(?im)^transfer-encoding:\s*chunked", head) and body.endswith(b"0\r\n\r\n"):
+                        break
+        except (ConnectionResetError, BrokenPipeError, socket.timeout):
+            pass
+        return out
+
+
+def status_of(answer: bytes) -> int | None:
+    match = re.match(rb"HTTP/1\.[01] (\d{3})", answer)
+    return int(match.group(1)) if match else None
+
+
+def body_of(answer: bytes) -> bytes:
+    """The body of the final answer in ``answer``, de-chunked if it was sent chunked."""
+    rest = answer
+    while rest.startswith(b"HTTP/1.1 100 ") and b"\r\n\r\n" in rest:
+        rest = rest.partition(b"\r\n\r\n")[2]
+    head, _, body = rest.partition(b"\r\n\r\n")
+    if not re.search(rb"(?im)^transfer-encoding:\s*chunked", head):
+        return body
+    out = b""
+    while body:
+        size_line, _, body = body.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out, body = out + body[:size], body[size + 2:]
+    return out
