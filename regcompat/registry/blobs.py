@@ -203,7 +203,11 @@ def put_upload(state: RegistryState, route: Route, request: Request) -> Response
     wanted = request.query.get("digest")
     if wanted is None or parse_reference_digest(state.behaviour, wanted) is None:
         _commit(state, route.name, wanted, b"")  # raises the parameter error; the session stays
-    data = bytes(upload.data) + request.body
+    if upload.data:  # chunks came before: one copy into the final blob
+        upload.data.extend(request.body)
+        data = bytes(upload.data)
+    else:  # a monolithic PUT: the body is the blob, no copy
+        data = request.body
     try:
         digest = _commit(state, route.name, wanted, data)
     finally:  # distribution cancels the session whether the commit worked or not
