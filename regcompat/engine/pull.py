@@ -126,7 +126,7 @@ def _unpack(body: bytes, v17: bool) -> schema1.Schema1Manifest:
     """ParsePrettySignature then Verify; the manifest fields are read from the payload."""
     prefix = "error unpacking manifest: " if v17 else ""
     try:
-        libtrust.parse_pretty(body)
+        payload, _ = libtrust.parse_pretty(body)
     except ManifestError as err:
         raise EngineFailure(f"{prefix}error parsing payload: {err}") from None
     try:
@@ -134,7 +134,7 @@ def _unpack(body: bytes, v17: bool) -> schema1.Schema1Manifest:
     except ManifestError as err:
         raise EngineFailure(f"{prefix}error verifying payload: {err}") from None
     try:
-        return schema1.parse(body, require_signature=True)
+        return schema1.parse(payload, require_signature=False)  # the payload: canonical = payload
     except ManifestError as err:
         raise EngineFailure(f"error unmarshalling manifest: {err}") from None
 
