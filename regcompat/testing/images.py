@@ -83,10 +83,12 @@ def random_image(seed: int = 0, layers: int = 2, empty_layers: bool = True, exot
         config = build_config(architecture=architecture, os=os, diff_ids=diff_ids, history=history,
                               config=container, extra=extra)
     else:
-        container["Labels"] = {"org.example.note": "x < y && y > z", "org.example.name": "Zoë"}
+        container["Labels"] = {"org.example.note": "x < y && y > z", "org.example.drink": "café",
+                               "org.example.name": "Zoë"}
         doc = {"architecture": architecture, "author": "Zoë <zoe@example.com> & co", "config": container,
                **extra, "os": os, "rootfs": {"type": "layers", "diff_ids": diff_ids}, "history": history}
-        # Pretty-printed, with one escape Go would not write: raw bytes, not the data, make the digest.
+        # Pretty-printed, raw <, & and one \u00e9 escape Go would not write (in the first "café",
+        # a label): the exact bytes, not the data, make the digest and the converted top entry.
         text = gojson.marshal_indent(doc, "", "    ").decode("utf-8")
         text = text.replace("\\u003c", "<").replace("\\u0026", "&").replace("café", "caf\\u00e9", 1)
         config = (text + "\n").encode("utf-8")
