@@ -63,8 +63,8 @@ def time_callbacks() -> dict[str, float]:
         times[f"DigestInspector.fetch (registry {registry})"] = _best_of(inspector.fetch_button.click)
     wire = WireView(play.wire.exchanges)
     times["WireView toggle"] = _best_of(lambda: setattr(wire.manifests_only, "value", not wire.manifests_only.value))
-    matrix = MatrixView(rc.compatibility_matrix(), index=["push_engine", "registry"], columns=["pull_engine", "by"],
-                        filters=["push_engine", "registry"])
+    matrix = MatrixView(rc.compatibility_matrix(), index=["registry"], columns=["pusher", "puller", "by"],
+                        filters=["kind", "registry"])
     options = list(matrix.filters["registry"].options)
     times["MatrixView filter"] = _best_of(
         lambda: setattr(matrix.filters["registry"], "value", options[1] if matrix.filters["registry"].value == options[0] else options[0]))

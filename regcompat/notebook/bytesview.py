@@ -35,6 +35,7 @@ class Coverage:
     prefix: int        # document[:prefix] is hashed as-is
     tail: bytes        # ... followed by these bytes (schema1 formatTail), else b""
     digest: Digest
+    media_type: str = ""  # the document's media type as the formats layer reads it
 
     @property
     def whole(self) -> bool:
@@ -51,12 +52,13 @@ def coverage(document: bytes, content_type: str | None = None) -> Coverage:
     """Line up ``document`` with the bytes its digest is computed over."""
     from ..manifest import parse_manifest  # formats layer, imported lazily
 
-    canonical = parse_manifest(content_type, document).canonical
+    manifest = parse_manifest(content_type, document)
+    canonical = manifest.canonical
     prefix = 0
     limit = min(len(document), len(canonical))
     while prefix < limit and document[prefix] == canonical[prefix]:
         prefix += 1
-    return Coverage(document, canonical, prefix, canonical[prefix:], from_bytes(canonical))
+    return Coverage(document, canonical, prefix, canonical[prefix:], from_bytes(canonical), manifest.media_type)
 
 
 def _text(data: bytes) -> str:

@@ -16,6 +16,8 @@ def transcript(result, *, engine: str, command: str) -> str:
     lines += [f"  {line}" for line in (result.output or [])]
     if result.ok:
         lines.append("=> ok")
+    elif result.output and str(result.error) in result.output[-1]:
+        lines.append("=> failed")  # the engine already printed the error
     else:
         lines.append(f"=> failed: {result.error}")
     return "\n".join(lines)

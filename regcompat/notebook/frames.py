@@ -50,7 +50,7 @@ def matrix_pivot(frame: pd.DataFrame, *, index, columns, values: str = "ok") -> 
     ``index`` and ``columns`` are column names (or lists of them). When several
     rows fall in one cell the cell is True only if all of them are.
     """
-    table = frame.pivot_table(index=index, columns=columns, values=values, aggfunc="all")
+    table = frame.pivot_table(index=index, columns=columns, values=values, aggfunc="all", sort=False)
     return table.astype(bool)
 
 

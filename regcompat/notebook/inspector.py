@@ -92,15 +92,15 @@ class DigestInspector(W.VBox):
         self.fingerprints.value = self.documents.value = self.coverage.value = ""
 
     def _render(self, pushed, served, left, right) -> None:
-        s_type, c_type = short_name(self.stored[1] or ""), short_name(self.served[1] or "")
+        s_type, c_type = short_name(left.media_type), short_name(right.media_type)
         converted = left.digest != right.digest
         header_ok = self.digests["DCD header"] == self.digests["served to 1.9"]
         verdict = (f"converted: {s_type} \u2192 {c_type}, a new digest" if converted
                    else f"not converted: the old client gets the stored {s_type} bytes")
+        header = "matches" if header_ok else '<b style="color:#cf222e">does not match</b>'
         self.summary.value = (
             f"<b>registry {html.escape(self.registry.value)}</b>: {verdict}. "
-            f"The header {'matches' if header_ok else '<b style=\"color:#cf222e\">does not match</b>'} "
-            "the digest of what was served."
+            f"The Docker-Content-Digest header {header} the digest of what was served."
         )
         self.fingerprints.value = "".join(
             fingerprint_html(d, label=f"{k}: {d.partition(':')[2][:12]}") for k, d in self.digests.items() if d

@@ -121,11 +121,16 @@ class Playground(W.VBox):
                 f"pull_engine={self.pull_engine.value!r}, by={self.by.value!r})")
 
 
+def _ordered(column) -> list[str]:
+    """The distinct values of a column as text, in order of first appearance (versions stay sorted)."""
+    return list(dict.fromkeys(map(str, column)))
+
+
 class MatrixView(W.VBox):
     """The compatibility matrix as a pass/fail table; drop-downs filter the rows."""
 
-    def __init__(self, rows=None, *, index=("registry",), columns=("push_engine", "pull_engine", "by"),
-                 filters=("image",), values: str = "ok"):
+    def __init__(self, rows=None, *, index=("registry",), columns=("pusher", "puller", "by"),
+                 filters=("kind", "pusher", "puller"), values: str = "ok", selected: dict | None = None):
         from .frames import matrix_frame, matrix_pivot, style_matrix
 
         if rows is None:
@@ -134,11 +139,11 @@ class MatrixView(W.VBox):
         self.frame = matrix_frame(rows)
         self._pivot, self._style = matrix_pivot, style_matrix
         self.index, self.columns, self.values = list(index), list(columns), values
-        self.filters = {
-            name: W.Dropdown(options=["(all)", *sorted(map(str, self.frame[name].unique()))], value="(all)",
-                             description=name)
-            for name in filters
-        }
+        selected = {k: str(v) for k, v in (selected or {}).items()}
+        self.filters = {}
+        for name in filters:
+            options = ["(all)", *_ordered(self.frame[name])]
+            self.filters[name] = W.Dropdown(options=options, value=selected.get(name, "(all)"), description=name)
         self.table = W.HTML()
         for dropdown in self.filters.values():
             dropdown.observe(lambda _c: self._render(), names="value")

@@ -57,6 +57,7 @@ class WireRow:
     method: str
     path: str
     accept: tuple[str, ...]
+    sent_type: str  # the request's Content-Type (what a PUT declares), "" if none
     status: int
     content_type: str
     dcd: str
@@ -106,6 +107,7 @@ def wire_row(exchange: Exchange) -> WireRow:
         method=request.method,
         path=request.target,
         accept=tuple(request.headers.get_all("Accept")),
+        sent_type=request.headers.get("Content-Type") or "",
         status=response.status,
         content_type=response.headers.get("Content-Type") or "",
         dcd=dcd,
@@ -138,14 +140,24 @@ def wire_text(exchanges, *, manifests_only: bool = False) -> str:
         if manifests_only and "/manifests/" not in row.path:
             continue
         lines.append(f"{row.method} {row.path}")
-        if row.method in ("GET", "HEAD"):
+        if row.method in ("GET", "HEAD") and "/manifests/" in row.path:
             lines.append(f"    Accept: {_accept_text(row.accept)}")
-        ct = short_name(row.content_type) if row.content_type else "-"
-        lines.append(f"  -> {row.status}  Content-Type: {ct}")
+        if row.method == "PUT" and "/manifests/" in row.path:
+            lines.append(f"    Content-Type: {short_name(row.sent_type) if row.sent_type else '(none)'}")
+        answer = f"  -> {row.status}"
+        if row.content_type:
+            answer += f"  Content-Type: {short_name(row.content_type)}"
+        lines.append(answer)
         if row.dcd or row.computed:
             tail = f"  {row.mark} recomputed {short_digest(row.computed)} over {row.over}" if row.computed else ""
             lines.append(f"     Docker-Content-Digest: {short_digest(row.dcd)}{tail}")
     return "\n".join(lines)
+
+
+def _request_cell(row: WireRow) -> str:
+    if row.method == "PUT":
+        return "sent: " + (html.escape(row.sent_type) or "<i>no Content-Type</i>")
+    return "<br>".join(html.escape(a) for a in row.accept) or "<i>no Accept</i>"
 
 
 _STYLE = (
@@ -158,7 +170,8 @@ _STYLE = (
 
 def wire_html(exchanges, *, manifests_only: bool = False) -> str:
     """The wire view as an HTML table (used by the widgets)."""
-    head = ("Method", "Path", "Accept", "Status", "Content-Type", "Docker-Content-Digest", "Recomputed", "")
+    head = ("Method", "Path", "Accept / sent Content-Type", "Status", "Content-Type", "Docker-Content-Digest",
+            "Recomputed", "")
     out = [_STYLE, '<table class="rc-wire"><tr>', *(f"<th>{h}</th>" for h in head), "</tr>"]
     for row in wire_rows(exchanges):
         if manifests_only and "/manifests/" not in row.path:
@@ -168,7 +181,7 @@ def wire_html(exchanges, *, manifests_only: bool = False) -> str:
         cells = (
             row.method,
             row.path,
-            "<br>".join(html.escape(a) for a in row.accept) or "<i>none</i>",
+            _request_cell(row),
             str(row.status),
             html.escape(row.content_type) or "-",
             html.escape(short_digest(row.dcd)),
