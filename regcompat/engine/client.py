@@ -20,6 +20,7 @@ it with the host (``localhost:5000/demo/app``). Every command starts with the
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
@@ -71,8 +72,13 @@ class Engine:
     """A Docker Engine client of one version (see ``ENGINE_VERSIONS``)."""
 
     def __init__(self, version: str, target, *, trust_key: libtrust.TrustKey | None = None,
-                 clock: Callable[[], datetime] | None = None, host: str | None = None):
+                 clock: Callable[[], datetime] | None = None, host: str | None = None,
+                 require_schema2: bool = False):
         self.profile: EngineProfile = profile(version)
+        if require_schema2:
+            if not self.profile.require_schema2_option:
+                raise ValueError(f"Docker {self.profile.version} has no RequireSchema2 setting (1.13+ only)")
+            self.profile = replace(self.profile, fallback=False, require_schema2=True)
         self.transport, default_host = _transport(target)
         self.host = host or default_host
         self.trust_key = trust_key or daemon_key(self.profile.version)

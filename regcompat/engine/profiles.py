@@ -34,6 +34,11 @@ Fields:
     ``M@v1.10.0:distribution/push_v2.go:153-196``,
     ``M@v17.06.0-ce:distribution/push_v2.go:176-200``; 27 only with
     ``DOCKER_ALLOW_SCHEMA1_PUSH_DONOTUSE``, ``M@v27.5.1:distribution/push_v2.go:190-233``).
+  * ``require_schema2`` - 1.13+/17.x with ``RequireSchema2`` (set for plugin
+    pulls/pushes; ``Engine(..., require_schema2=True)``): no schema1 fallback,
+    the daemon logs ``failed to upload schema2 manifest: <err>`` and fails, and
+    a schema1 pull is refused ``invalid manifest: not schema2``
+    (``M@v17.06.0-ce:distribution/push_v2.go:176-180``, ``pull_v2.go:386-389``).
   * ``config_media_type`` - 1.10.x/1.11.0 write ``application/octet-stream``
     (distribution/distribution#1621, moby/moby#21949).
   * ``keep_author`` - the vendored schema1 builder copies history ``author``
@@ -88,6 +93,8 @@ class EngineProfile:
     pulls_lists: bool = False
     pulls_oci: bool = False
     not_found_text: str = ""          # "" | "short" (17.06) | "wrapped" (27)
+    require_schema2_option: bool = False  # 1.13+: the daemon's RequireSchema2 (plugins) can be set
+    require_schema2: bool = False     # set on a copy by Engine(..., require_schema2=True)
     no_platform_text: str = "no supported platform found in manifest list"
     schema_version_text: str = 'unsupported schema version {version} for {ref}'
     push_banner: str = "The push refers to a repository [{repo}]"
@@ -133,6 +140,7 @@ _V112 = EngineProfile(
 _V1706 = EngineProfile(
     version="17.06", release="17.06.0-ce", released="2017-06", accept=_ACCEPT_110, pull_family="v1.10",
     push="schema2", fallback=True, keep_author=True, pulls_lists=True, not_found_text="short",
+    require_schema2_option=True,
     no_platform_text="no matching manifest for linux/amd64 in the manifest list entries",
     schema_version_text='unsupported schema version {version} for "{ref}"',
     source="M@v17.06.0-ce:distribution/pull_v2.go:326-845, distribution/errors.go:67-95, push_v2.go:160-212")

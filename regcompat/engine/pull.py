@@ -246,6 +246,8 @@ def _pull_v110(s: _Pull) -> Digest:
     s.pulling()
     if isinstance(manifest, (manifestlist.ManifestList, oci.OCIIndex)):
         return _pull_list(s, manifest)
+    if s.p.require_schema2 and isinstance(manifest, schema1.Schema1Manifest):
+        raise EngineFailure("invalid manifest: not schema2")
     return _pull_image(s, manifest, s.digest, s.display)
 
 

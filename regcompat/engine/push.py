@@ -121,6 +121,8 @@ def _push_schema2(p, session, image, name, tag, key, clock, result) -> None:
         body, media_type = manifest.canonical, manifest.media_type
     except EngineFailure as err:
         if not p.fallback:
+            if p.require_schema2:
+                result.daemon_log.append(f"failed to upload schema2 manifest: {err}")
             raise
         result.daemon_log.append(f"failed to upload schema2 manifest: {err} - falling back to schema1")
         body = _fallback_schema1(p, session, image, name, tag, key, clock, manifest)

@@ -122,3 +122,17 @@ def test_same_flows_over_http():
 def test_unreachable_registry_is_an_error_not_a_traceback():
     result = Engine("1.10", "http://127.0.0.1:9").pull(f"{NAME}:latest")
     assert not result.ok and result.error
+
+
+def test_require_schema2_disables_the_fallback_and_refuses_schema1():
+    """17.06 with RequireSchema2 (plugins): the schema2 failure is final and logged without fallback."""
+    reg = rc.Registry("2.1")
+    engine = Engine("17.06", reg, require_schema2=True)
+    result = engine.push(sample_image(), f"{NAME}:latest")
+    assert not result.ok and result.error == "tag invalid: manifest tag did not match URI"
+    assert result.daemon_log == ["failed to upload schema2 manifest: tag invalid: manifest tag did not match URI"]
+    push("1.9", reg)
+    assert engine.pull(f"{NAME}:latest").error == "invalid manifest: not schema2"
+    assert pull("17.06", reg).ok
+    with pytest.raises(ValueError, match="no RequireSchema2"):
+        Engine("1.10", reg, require_schema2=True)
