@@ -24,10 +24,12 @@ Fields:
   * ``schema1_pull_refused`` - 26+: a schema1 manifest ends the pull with
     :data:`SCHEMA1_DEPRECATION` unless ``DOCKER_ENABLE_DEPRECATED_PULL_SCHEMA_1_IMAGE``
     is set (``M@v27.5.1:distribution/errors.go:220-227``, ``pull_v2.go:426-431``).
-    Docker 28.2 removed schema1 entirely ("support for Docker Image Format v1
-    and Docker Image manifest version 2, schema 1 has been removed in Docker
-    Engine v28.2", ``M@v28.5.2:builder/builder-next/adapters/containerimage/pull.go:524``);
-    28 is not modelled.
+    Docker 28 removed schema1 entirely: the daemon's pull says "Docker Image
+    Format v1 and Docker Image manifest version 2, schema 1 support has been
+    removed." (``M@v28.5.2:distribution/errors.go:229``), BuildKit "support for
+    Docker Image Format v1 and Docker Image manifest version 2, schema 1 has been
+    removed in Docker Engine v28.2. ..." (``M@v28.5.2:builder/builder-next/adapters/
+    containerimage/pull.go:524``); 28 is not modelled.
   * ``push`` - ``"schema1"`` (1.6-1.9: signed with the daemon key, PUT with no
     Content-Type) or ``"schema2"``; ``fallback`` - a failed schema2 PUT is
     retried as schema1 (1.10-17.x on Linux with a trust key,

@@ -96,6 +96,7 @@ def test_case03_110_push_to_21_falls_back_to_schema1():
 
 
 def test_case04_110_push_to_221_manifest_invalid_then_fallback():
+    """2.2.1 rejects the schema2 body as MANIFEST_INVALID; 1.10 logs it and falls back to schema1."""
     reg = rc.Registry("2.2.1")
     pushed = push("1.10", reg)
     assert manifest_calls(pushed, "PUT")[0].response.status == 400
@@ -135,6 +136,7 @@ def test_case06_19_by_tag_converted_header_bug_on_230(version, header_digest):
 
 @pytest.mark.parametrize("version", ("2.3.0",) + CONVERTING)
 def test_case07_19_by_digest_of_schema2_fails(version):
+    """By digest S nothing is converted: 1.9 gets schema2 and stops at the schemaVersion check."""
     reg = rc.Registry(version)
     pushed = push("1.10", reg)
     pulled = pull("1.9", reg, f"{NAME}@{pushed.digest}")
@@ -156,6 +158,7 @@ def test_case08_pull_by_converted_digest_is_unknown(engine):
 
 
 def test_case08_later_engines_rewrite_manifest_unknown():
+    """17.06 and 27 translate MANIFEST_UNKNOWN into "manifest for <ref> not found" (27 keeps the cause)."""
     reg = rc.Registry("2.8")
     push("1.10", reg)
     C = pull("1.9", reg).digest
@@ -168,6 +171,7 @@ def test_case08_later_engines_rewrite_manifest_unknown():
     ("1.6", 'error verifying manifest: unable to verify manifest digest: registry has "{S}", computed "{C}"'),
     ("1.7", 'error verifying manifest: verifying remote digest: verification against digest "{S}" failed')])
 def test_case09_16_17_fail_on_230_succeed_on_231(engine, text):
+    """1.6/1.7 check the digest header against the payload: 2.3.0 sends S for a converted body."""
     image = sample_image()
     reg = rc.Registry("2.3.0")
     S = push("1.10", reg, image).digest
@@ -189,6 +193,7 @@ def test_case10_single_comma_separated_accept(version, served):
 
 
 def test_case11_two_tags_two_converted_digests_and_fresh_signatures():
+    """C depends on the URL tag; each converted response carries a new signature, same digest."""
     reg = rc.Registry("2.3.1")
     image = sample_image()
     push("1.10", reg, image, f"{NAME}:a")
@@ -200,6 +205,7 @@ def test_case11_two_tags_two_converted_digests_and_fresh_signatures():
 
 @pytest.mark.parametrize("version,dcd", [("2.3.1", "L"), ("2.6", "L"), ("2.7", "child"), ("3.0", "child")])
 def test_case12_list_by_tag_for_v2_only_client(version, dcd):
+    """A v2-only client gets the amd64 child; the header says L until 2.7 fixed it (distribution#2395)."""
     reg = rc.Registry(version)
     images, index, published = publish_list(reg)
     child = images[0].schema2()
@@ -227,6 +233,7 @@ def test_case13_list_by_tag_for_19(version):
 
 @pytest.mark.parametrize("version", ["2.7", "2.8"])
 def test_case14_19_push_to_27_28_gets_500(version):
+    """Schema1 push disabled by default in 2.7+: 500 UNKNOWN, shown by 1.9 as an unexpected status."""
     reg = rc.Registry(version)
     pushed = push("1.9", reg)
     put = manifest_calls(pushed, "PUT")[0]
@@ -241,6 +248,7 @@ def test_case14_19_push_to_27_28_gets_500(version):
 @pytest.mark.parametrize("version", ["2.7", "2.8"])
 @pytest.mark.parametrize("schema1_push", [False, True])
 def test_case15_110_push_to_27_28_still_converted_for_19(version, schema1_push):
+    """2.7/2.8 still convert schema2 for old clients by tag, whatever the schema1 push flag says."""
     reg = rc.Registry(version, schema1_push=schema1_push)
     image = sample_image()
     push("1.10", reg, image)
@@ -250,6 +258,7 @@ def test_case15_110_push_to_27_28_still_converted_for_19(version, schema1_push):
 
 
 def test_case16_110_push_to_30_19_tag_pull_gets_schema2():
+    """3.0 never converts: 1.9 by tag gets schema2 and fails on its schemaVersion."""
     reg = rc.Registry("3.0")
     pushed = push("1.10", reg)
     pulled = pull("1.9", reg)
@@ -259,6 +268,7 @@ def test_case16_110_push_to_30_19_tag_pull_gets_schema2():
 
 
 def test_case17_30_list_with_schema2_child_refused_for_19():
+    """3.0 refuses to hand a schema2 child of a list to a client that does not accept schema2."""
     reg = rc.Registry("3.0")
     publish_list(reg)
     pulled = pull("1.9", reg)
@@ -267,6 +277,7 @@ def test_case17_30_list_with_schema2_child_refused_for_19():
 
 
 def test_case18_19_push_to_30_manifest_invalid():
+    """3.0 has no schema1 at all: a no-Content-Type PUT is MANIFEST_INVALID."""
     reg = rc.Registry("3.0")
     pushed = push("1.9", reg)
     assert manifest_calls(pushed, "PUT")[0].response.status == 400
@@ -290,6 +301,7 @@ def test_case19_schema2_without_media_type(version, put_status):
 @pytest.mark.parametrize("version,content_type", [("2.3.1", "application/json"), ("2.8", None),
                                                   ("3.0", "application/json")])
 def test_case20_schema2_body_with_wrong_content_type(version, content_type):
+    """A schema2 body under application/json (or no type) is parsed as schema1 and refused."""
     reg = rc.Registry(version)
     image = sample_image()
     push("1.10", reg, image, f"{NAME}:base")
@@ -347,6 +359,7 @@ def test_case23_head_by_tag():
     ("1.9", "1.9", "image verification failed for digest {d}"),
     ("27", "1.10", "manifest verification failed for digest {d}")])
 def test_case24_tampered_bytes_by_digest(engine, pusher, text):
+    """By digest, the engine hashes what it got: schema2/lists raw, schema1 over the payload."""
     reg = rc.Registry("2.3.1")
     pushed = push(pusher, reg)
     pulled = Engine(engine, Tamper(reg)).pull(f"{NAME}@{pushed.digest}")
@@ -354,6 +367,7 @@ def test_case24_tampered_bytes_by_digest(engine, pusher, text):
 
 
 def test_case24_tampered_list_by_digest():
+    """A list fetched by digest is hashed over its raw bytes too."""
     reg = rc.Registry("2.8")
     _, _, published = publish_list(reg)
     pulled = Engine("1.10", Tamper(reg)).pull(f"{NAME}@{published.digest}")
@@ -361,6 +375,7 @@ def test_case24_tampered_list_by_digest():
 
 
 def test_case25_oci_manifest_unknown_to_110_but_pulled_by_27():
+    """2.7+ hide an OCI manifest from clients that do not accept it; 27 accepts and pulls it."""
     reg = rc.Registry("2.7")
     image = sample_image()
     push("27", reg, image, f"{NAME}:base")
@@ -377,6 +392,7 @@ def test_case25_oci_manifest_unknown_to_110_but_pulled_by_27():
 @pytest.mark.parametrize("engine,text", [("1.9", "Received unexpected HTTP status: 500 Internal Server Error"),
                                          ("1.10", "Received unexpected HTTP status: 500 Internal Server Error")])
 def test_case26_30_with_stored_schema1_answers_500(engine, text):
+    """Schema1 data left by 2.x is unreadable after an upgrade to 3.0: 500 UNKNOWN by tag and digest."""
     reg = rc.Registry("2.6")
     pushed = push("1.9", reg)
     upgraded = reg.upgraded("3.0")
