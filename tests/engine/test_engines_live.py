@@ -70,3 +70,26 @@ def test_engines_agree_with_the_real_registry(registries, pusher):
             model_pull = Engine(puller, model, host=HOST).pull(ref)
             assert _summary(model_pull) == _summary(real_pull), (puller, ref)
             assert _wire(model_pull) == _wire(real_pull), (puller, ref)
+
+
+@pytest.mark.parametrize("platforms", [(("amd64", "linux", None), ("arm64", "linux", "v8")),
+                                       (("arm64", "linux", "v8"),)], ids=["amd64+arm64", "arm64-only"])
+def test_manifest_lists_agree_with_the_real_registry(registries, platforms):
+    from regcompat.engine.publish import publish_index
+    from regcompat.engine.wire import Session
+    from regcompat.engine.http import HTTPTransport
+    from regcompat.testing import random_index
+    real_url, model = registries
+    repo = f"live/list-{len(platforms)}"
+    images, index = random_index(seed=3, platforms=list(platforms))
+    with HTTPTransport(real_url) as transport:
+        real = publish_index(Session(transport, HOST), images, index, repo, "latest")
+    ours = publish_index(Session(model, HOST), images, index, repo, "latest")
+    assert (ours.ok, ours.digest, ours.error) == (real.ok, real.digest, real.error) and real.ok
+    assert _wire(ours) == _wire(real)
+    for puller in ENGINE_VERSIONS:
+        for ref in (f"{repo}:latest", f"{repo}@{real.digest}"):
+            real_pull = Engine(puller, real_url, host=HOST).pull(ref)
+            model_pull = Engine(puller, model, host=HOST).pull(ref)
+            assert _summary(model_pull) == _summary(real_pull), (puller, ref)
+            assert _wire(model_pull) == _wire(real_pull), (puller, ref)
