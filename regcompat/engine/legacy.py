@@ -33,7 +33,7 @@ def pull_v16(s) -> Digest:
         raise EngineFailure(f"Server error: {response.status} trying to fetch for {s.name}:{s.tag_or_digest}")
     s.keep(response)
     remote = response.headers.get("Docker-Content-Digest") or ""
-    v17 = s.p.pull_family == "v1.7"
+    v17 = s.p.pull_family == "v1.7"  # the family names the verification routine
     try:
         manifest = _unpack(response.body, v17)
         payload = manifest.canonical

@@ -41,6 +41,13 @@ Fields:
     the daemon logs ``failed to upload schema2 manifest: <err>`` and fails, and
     a schema1 pull is refused ``invalid manifest: not schema2``
     (``M@v17.06.0-ce:distribution/push_v2.go:176-180``, ``pull_v2.go:386-389``).
+  * ``schema1_client`` - ``"distribution"`` (1.9: the ``<tag>: digest:`` line
+    is printed before the PUT, the response digest ignored) or ``"session"``
+    (1.6/1.7: 4xx/5xx give ``Server error: <code> trying to push <name>:<tag>
+    manifest``, the returned digest must equal the payload's, ``Digest: <d>``
+    printed after); ``signed_log`` - the daemon's "Signed manifest for ...
+    using daemon's key: <KeyID>" line (``M@v1.9.1:graph/push_v2.go:209``,
+    ``M@v1.6.2:graph/push.go:429``).
   * ``config_media_type`` - 1.10.x/1.11.0 write ``application/octet-stream``
     (distribution/distribution#1621, moby/moby#21949).
   * ``keep_author`` - the vendored schema1 builder copies history ``author``
@@ -99,6 +106,9 @@ class EngineProfile:
     require_schema2: bool = False     # set on a copy by Engine(..., require_schema2=True)
     no_platform_text: str = "no supported platform found in manifest list"
     schema_version_text: str = 'unsupported schema version {version} for {ref}'
+    schema1_style: str = "distribution"  # payload layout: "docker1.6" = schemaVersion last (1.5-1.7)
+    schema1_client: str = "distribution"  # "session": 1.6/1.7 check the PUT's digest, print it after
+    signed_log: str = ""              # daemon log line when signing a schema1 push
     push_banner: str = "The push refers to a repository [{repo}]"
     push_digest_line: str = "{tag}: digest: {digest} size: {size}"
     source: str = ""
@@ -115,17 +125,21 @@ class EngineProfile:
         }
 
 
+_SIGNED_LOG = "Signed manifest for {name}:{tag} using daemon's key: {key_id}"
 _V16 = EngineProfile(
     version="1.6", release="1.6.2", released="2015-05", accept=(), pull_family="v1.6", push="schema1",
+    schema1_style="docker1.6", schema1_client="session", signed_log=_SIGNED_LOG.replace("{name}", "{repo}"),
     push_banner="The push refers to a repository [{repo}] (len: 1)", push_digest_line="Digest: {digest}",
     schema_version_text="", source="M@v1.6.2:graph/pull.go:430-460, graph/push.go:425-440, "
     "registry/session_v2.go:300-350")
 _V17 = EngineProfile(
     version="1.7", release="1.7.1", released="2015-07", accept=(), pull_family="v1.7", push="schema1",
+    schema1_style="docker1.6", schema1_client="session", signed_log=_SIGNED_LOG.replace("{name}", "{repo}"),
     push_banner="The push refers to a repository [{repo}] (len: 1)", push_digest_line="Digest: {digest}",
     schema_version_text="", source="M@v1.7.1:graph/pull.go:500-704, graph/manifest.go:21-160")
 _V19 = EngineProfile(
     version="1.9", release="1.9.1", released="2015-11", accept=(), pull_family="v1.9", push="schema1",
+    signed_log=_SIGNED_LOG,
     push_banner="The push refers to a repository [{repo}] (len: 1)",
     schema_version_text='unsupported schema version {version} for tag "{tag}"',
     source="M@v1.9.1:graph/pull_v2.go:240-486, graph/push_v2.go:108-227")

@@ -18,6 +18,11 @@ uploads the empty-layer blob if the config needs it, signs with the daemon key
 and PUTs with the prettyjws type. The ``<tag>: digest: ... size: ...`` line is
 printed after the successful PUT.
 
+The schema1 payload a 1.6-1.9 daemon signs is modelled as the one
+distribution's conversion builds from the image (``Image.schema1_payload``):
+the real daemons wrote each layer's stored v1 JSON, which for an image built by
+that daemon has the same structure but other ``v1Compatibility`` contents.
+
 Left out: per-layer progress lines ("Pushed", "Layer already exists"), v1
 registry pushes, cross-repository mounts, content trust.
 """
@@ -46,7 +51,7 @@ def push(p: EngineProfile, session: Session, image, name: str, tag: str, display
     try:
         session.ping()
         if p.push == "schema1":
-            _push_schema1(p, session, image, name, tag, trust_key, clock, result)
+            _push_schema1(p, session, image, name, tag, trust_key, clock, result, display)
         else:
             _push_schema2(p, session, image, name, tag, trust_key, clock, result)
         result.ok = True
@@ -64,26 +69,28 @@ def _blob_data(image) -> dict[str, bytes]:
 
 def _schema1_payload(p: EngineProfile, image, name: str, tag: str) -> bytes:
     payload = image.schema1_payload(name, tag)
-    if p.version in ("1.6", "1.7"):  # Docker 1.5-1.7 wrote schemaVersion last
+    if p.schema1_style != "distribution":  # Docker 1.5-1.7 wrote schemaVersion last
         m = schema1.parse(payload, require_signature=False)
         payload = schema1.build_payload(m.name, m.tag, m.architecture, m.fs_layers, m.history,
-                                        style="docker1.6")
+                                        style=p.schema1_style)
     return payload
 
 
-def _push_schema1(p, session, image, name, tag, key, clock, result) -> None:
+def _push_schema1(p, session, image, name, tag, key, clock, result, repo) -> None:
     payload = _schema1_payload(p, image, name, tag)
     manifest = schema1.parse(payload, require_signature=False)
     blobs = _blob_data(image)
     for blobsum in dict.fromkeys(reversed(manifest.fs_layers)):
         upload_blob(session, name, blobsum, blobs[str(blobsum)])
+    if p.signed_log:
+        result.daemon_log.append(p.signed_log.format(name=name, repo=repo, tag=tag, key_id=key.key_id))
     document = libtrust.sign(payload, key, now=clock())
     digest, size = from_bytes(payload), len(payload)
-    if p.version == "1.9":  # printed before the PUT, whatever happens next
+    if p.schema1_client == "distribution":  # printed before the PUT, whatever happens next
         result.output.append(p.push_digest_line.format(tag=tag, digest=digest, size=size))
         result.digest, result.size, result.media_type = digest, size, MediaType.SCHEMA1_SIGNED
     response = session.send("PUT", f"/v2/{name}/manifests/{tag}", [], document)
-    if p.version == "1.9":
+    if p.schema1_client == "distribution":
         if not response.ok:
             raise EngineFailure(client_error(response))
         return

@@ -136,3 +136,10 @@ def test_require_schema2_disables_the_fallback_and_refuses_schema1():
     assert pull("17.06", reg).ok
     with pytest.raises(ValueError, match="no RequireSchema2"):
         Engine("1.10", reg, require_schema2=True)
+
+
+@pytest.mark.parametrize("version,name", [("1.9", "demo/app"), ("1.6", "localhost:5000/demo/app")])
+def test_schema1_pushers_log_the_signing_key(version, name):
+    engine = Engine(version, rc.Registry("2.3.1"))
+    result = engine.push(sample_image(), f"{NAME}:latest")
+    assert result.daemon_log == [f"Signed manifest for {name}:latest using daemon's key: {engine.trust_key.key_id}"]
