@@ -57,7 +57,7 @@ _KNOWN_BY_FIELD = (MediaType.SCHEMA2, MediaType.MANIFEST_LIST, MediaType.OCI_MAN
 
 
 def guess_media_type(raw: bytes) -> str:
-    """containers/image ``GuessMIMEType``: the media type a body declares or implies ("" if none)."""
+    """containers/image ``GuessMIMEType`` (internal/manifest/manifest.go): declared or implied type, or ""."""
     try:
         f = Fields(decode(raw), "meta")
         declared = f.str("mediaType")
@@ -75,7 +75,10 @@ def guess_media_type(raw: bytes) -> str:
             return MediaType.OCI_MANIFEST
         if config_type == MediaType.DOCKER_CONFIG:
             return MediaType.SCHEMA2
-        if f.list("manifests", "[]v1.Descriptor"):
+        entries = f.list("manifests", "[]v1.Descriptor")
+        for item in entries:  # Go unmarshals them into typed descriptors: a bad one means ""
+            Descriptor.from_fields(f.item(item, "manifests", "v1.Descriptor"))
+        if entries:
             return MediaType.OCI_INDEX if not config_type else config_type
         return MediaType.OCI_MANIFEST
     except ManifestError:
