@@ -118,11 +118,23 @@ def scenario(push_engine: str = "1.10", registry: str = "2.3.0", pull_engine: st
 
 
 def compatibility_matrix(*, engines: tuple[str, ...] | None = None, registries: tuple[str, ...] | None = None,
-                         kinds: tuple[str, ...] = ("image", "list")) -> list[dict]:
-    """One row per (pusher, registry, puller, tag|digest, kind); see ``MATRIX_COLUMNS``."""
+                         kinds: tuple[str, ...] = ("image", "list"), fresh: bool = False) -> list[dict]:
+    """One row per (pusher, registry, puller, tag|digest, kind); see ``MATRIX_COLUMNS``.
+
+    The rows are deterministic, so they are computed once per process and copied
+    out on later calls; ``fresh=True`` recomputes them.
+    """
     from .registry import REGISTRY_VERSIONS
-    engines = tuple(engines or ENGINE_VERSIONS)
-    registries = tuple(registries or REGISTRY_VERSIONS)
+    key = (tuple(engines or ENGINE_VERSIONS), tuple(registries or REGISTRY_VERSIONS), tuple(kinds))
+    if fresh or key not in _MATRIX_CACHE:
+        _MATRIX_CACHE[key] = _matrix(*key)
+    return [dict(row) for row in _MATRIX_CACHE[key]]
+
+
+_MATRIX_CACHE: dict[tuple, list[dict]] = {}
+
+
+def _matrix(engines: tuple[str, ...], registries: tuple[str, ...], kinds: tuple[str, ...]) -> list[dict]:
     rows: list[dict] = []
     for kind in kinds:
         pushers = engines if kind == "image" else (LIST_PUSHER,)

@@ -73,7 +73,13 @@ def test_matrix_covers_every_combination(matrix):
 
 
 def test_matrix_is_deterministic(matrix):
-    assert rc.compatibility_matrix() == matrix
+    assert rc.compatibility_matrix(fresh=True) == matrix
+
+
+def test_matrix_rows_are_copies():
+    rows = rc.compatibility_matrix()
+    rows[0]["ok"] = "changed"
+    assert rc.compatibility_matrix()[0]["ok"] != "changed"
 
 
 def test_matrix_rows_tell_the_lesson(matrix):
