@@ -180,7 +180,7 @@ class Image:
 
     def schema1_payload(self, name: str, tag: str, *, keep_author: bool = False,
                         style: str = "distribution") -> bytes:
-        """The canonical schema1 payload a registry (2.3-2.4 default; 2.5+ keep_author) derives."""
+        """The canonical schema1 payload a registry derives (keep_author: distribution 2.4.1 and later)."""
         return schema2_to_schema1(self.config, [layer.descriptor() for layer in self.layers], name, tag,
                                   keep_author=keep_author, style=style)
 

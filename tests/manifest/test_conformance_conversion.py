@@ -8,8 +8,8 @@ be byte-identical, its sha256 must be the recorded Docker-Content-Digest
 (2.3.1 and later; 2.3.0 sends the stored digest, a known bug), and the
 registry's own signature must verify with our libtrust.
 
-distribution >= 2.5 keeps ``author`` in the non-top v1Compatibility entries
-(``keep_author``), <= 2.4 drops it. Pushed schema1 documents are checked too:
+distribution >= 2.4.1 keeps ``author`` in the non-top v1Compatibility entries
+(``keep_author``; the reference says 2.5, but the commit is in v2.4.1), 2.4.0 and older drop it. Pushed schema1 documents are checked too:
 2.3.x serve them with the pusher's signatures re-rendered by PrettySignature,
 which :func:`libtrust.pretty_signature` must reproduce byte for byte.
 """
