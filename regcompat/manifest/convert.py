@@ -10,7 +10,7 @@ config_builder.go, identical in Docker 1.10's push fallback) step by step
     the raw config bytes too, so the config's exact bytes matter;
   * non-top ``v1Compatibility``: ``id, parent, comment, created,
     container_config{Cmd}, author (keep_author: distribution 2.4.1+, commit 93d76247f
-    "Preserve author information in schema1 manifests"; 2.0-2.4.0 drop it), throwaway``;
+    "Preserve author information in schema1 manifests"; 2.3-2.4.0 drop it), throwaway``;
   * top ``v1Compatibility``: the config as a Go map of raw values, minus
     ``rootfs``/``history``, plus ``id``/``parent``/``throwaway``: keys sorted,
     values compacted and HTML-escaped but otherwise verbatim;
