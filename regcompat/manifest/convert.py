@@ -220,7 +220,9 @@ def schema2_to_schema1(config: bytes, layers: list[Descriptor], name: str, tag: 
     blobsum = blobsum_for(latest)
     fs_layers[0] = blobsum
     top_id = hashlib.sha256((_hex(blobsum) + " " + parent + " ").encode("utf-8") + config).hexdigest()
-    v1[0] = v1_config(config, top_id, parent, latest["empty_layer"]).decode("utf-8")
+    # string(transformedConfig): invalid UTF-8 kept from the raw config is written as \ufffd when the
+    # manifest is marshalled (surrogateescape hands those bytes to gojson as lone surrogates).
+    v1[0] = v1_config(config, top_id, parent, latest["empty_layer"]).decode("utf-8", "surrogateescape")
     return build_payload(name, tag, architecture, fs_layers, v1, style=style)
 
 

@@ -105,6 +105,13 @@ def test_top_entry_keeps_raw_values_sorts_keys_and_html_escapes():
                    b'"z":"last wins"}')
 
 
+def test_invalid_utf8_in_the_config_becomes_an_escaped_replacement_in_the_payload():
+    cfg = config([{"created_by": "a", "empty_layer": True}], diff_ids=[]).replace(b'"os": "linux"', b'"os": "lin\xffux"')
+    payload = schema2_to_schema1(cfg, [], "r", "t", keep_author=False)
+    assert b'\\"os\\":\\"lin\\ufffdux\\"' in payload
+    payload.decode("utf-8")
+
+
 @pytest.mark.parametrize("value, expected", [
     ("2016-02-01T10:00:00.5Z", "2016-02-01T10:00:00.5Z"),
     ("2016-02-01T10:00:00.500000000Z", "2016-02-01T10:00:00.5Z"),
