@@ -36,7 +36,9 @@ def _request_label(row) -> str:
 
 def _response_label(row) -> str:
     parts = [str(row.status)]
-    if row.content_type:
+    if row.errors:
+        parts.append(row.error)
+    elif row.content_type:
         parts.append(short_name(row.content_type))
     if row.dcd:
         parts.append("DCD " + short_digest(row.dcd, 8) + (f" {row.mark}" if row.mark else ""))
@@ -107,6 +109,11 @@ def plot_matrix(ax, pivot, *, title: str | None = None):
     ax.set_yticks(range(data.shape[0]), names(pivot.index), fontsize=7)
     for (r, c), v in np.ndenumerate(data):
         ax.text(c, r, "\u2714" if v else "\u2718", ha="center", va="center", color="white", fontsize=8)
+    if getattr(pivot.columns, "nlevels", 1) > 1:  # white lines between groups of the first column level
+        first = list(pivot.columns.get_level_values(0))
+        for c in range(1, len(first)):
+            if first[c] != first[c - 1]:
+                ax.axvline(c - 0.5, color="white", lw=3)
     ax.set_xlabel(" / ".join(map(str, pivot.columns.names)), fontsize=8)
     ax.set_ylabel(" / ".join(map(str, pivot.index.names)), fontsize=8)
     if title:

@@ -29,7 +29,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from ..digest import Digest, from_bytes
+from ..digest import from_bytes
+from ..errors import from_envelope
 from ..messages import Exchange
 from ..mediatypes import short_name
 
@@ -64,6 +65,12 @@ class WireRow:
     computed: str   # the recomputed digest, "" when there was nothing to hash
     over: str       # what was hashed: "response body", "request body", "schema1 payload", ""
     match: bool | None  # None when there is no DCD or nothing to hash
+    errors: tuple[str, ...] = ()  # wire codes of an error body, first one first
+
+    @property
+    def error(self) -> str:
+        """The first error code of the body, e.g. "MANIFEST_UNKNOWN", or ""."""
+        return self.errors[0] if self.errors else ""
 
     @property
     def mark(self) -> str:
@@ -114,6 +121,7 @@ def wire_row(exchange: Exchange) -> WireRow:
         computed=computed,
         over=over,
         match=match,
+        errors=tuple(e.code.wire for e in from_envelope(response.body)) if response.status >= 400 else (),
     )
 
 
@@ -145,7 +153,9 @@ def wire_text(exchanges, *, manifests_only: bool = False) -> str:
         if row.method == "PUT" and "/manifests/" in row.path:
             lines.append(f"    Content-Type: {short_name(row.sent_type) if row.sent_type else '(none)'}")
         answer = f"  -> {row.status}"
-        if row.content_type:
+        if row.errors:
+            answer += "  " + ", ".join(row.errors)
+        elif row.content_type:
             answer += f"  Content-Type: {short_name(row.content_type)}"
         lines.append(answer)
         if row.dcd or row.computed:
@@ -182,7 +192,7 @@ def wire_html(exchanges, *, manifests_only: bool = False) -> str:
             row.method,
             row.path,
             _request_cell(row),
-            str(row.status),
+            f"{row.status}<br><small>{', '.join(row.errors)}</small>" if row.errors else str(row.status),
             html.escape(row.content_type) or "-",
             html.escape(short_digest(row.dcd)),
             html.escape(short_digest(row.computed)) + (f"<br><small>{html.escape(row.over)}</small>" if row.over else ""),
