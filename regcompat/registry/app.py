@@ -144,7 +144,12 @@ class Registry:
 
 
 def _headless(method: str, response: Response) -> Response:
-    """HEAD answers carry the GET's headers (Content-Length included) and no body."""
-    if method != "HEAD" or not response.body:
+    """HEAD answers carry the GET's headers (Content-Length included) and no body;
+    a redirect on HEAD writes nothing, so Go sends no Content-Length (seen against 2.8.2)."""
+    if method != "HEAD":
+        return response
+    if response.status == 301:
+        return Response(301, response.headers.without("Content-Length"), b"")
+    if not response.body:
         return response
     return Response(response.status, response.headers, b"")

@@ -171,7 +171,8 @@ def _send(environ: dict, start_response: StartResponse, request: Request,
           response: Response) -> Iterable[bytes]:
     body = response.body
     headers = [(str(k), str(v)) for k, v in response.headers]
-    if "Content-Length" not in response.headers and response.status not in _NO_BODY_STATUS:
+    if ("Content-Length" not in response.headers and response.status not in _NO_BODY_STATUS
+            and request.method != "HEAD"):  # on HEAD the model decides (Go omits it after a redirect)
         headers.append(("Content-Length", str(len(body))))
     if request.method == "HEAD" or response.status in _NO_BODY_STATUS:
         body = b""

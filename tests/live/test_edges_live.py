@@ -1,0 +1,93 @@
+"""Edges of the HTTP API that the recordings do not cover, sent to the real
+2.8.2 and to regcompat: router redirects, references that are not valid
+digests, over-long names, catalog parameters, upload state tokens, mounts."""
+
+from __future__ import annotations
+
+import pytest
+
+from regcompat.digest import from_bytes
+from regcompat.testing import random_image
+
+from .differential import target_of, with_digest
+
+pytestmark = pytest.mark.live
+
+REPO = "edges/app"
+
+
+@pytest.fixture
+def loaded(pair):
+    image = random_image(11)
+    for blob in image.blobs():
+        pair.upload(REPO, blob.data, str(blob.digest), step="blob")
+    manifest = image.schema2()
+    pair.send("PUT", f"/v2/{REPO}/manifests/latest", [("Content-Type", manifest.media_type)], manifest.raw,
+              step="push")
+    return pair, image
+
+
+@pytest.mark.parametrize("target", [
+    pytest.param("/v2", id="StrictSlash redirect with its HTML body"),
+    pytest.param(f"/v2/{REPO}/blobs/uploads", id="upload start without slash"),
+    pytest.param(f"/v2/edges//app/tags/list", id="double slash: clean-path redirect"),
+    pytest.param(f"/v2/edges/x/../app/manifests/latest", id="dot-dot: clean-path redirect"),
+    pytest.param(f"/v2/{REPO}/manifests/md5:d41d8cd98f00b204e9800998ecf8427e", id="unknown algorithm as a tag"),
+    pytest.param(f"/v2/{REPO}/manifests/sha256:" + "A" * 64, id="uppercase hex as a tag"),
+    pytest.param(f"/v2/{REPO}/manifests/sha256:abc", id="short digest as a tag"),
+    pytest.param(f"/v2/{REPO}/blobs/sha256:" + "A" * 64, id="uppercase blob digest"),
+    pytest.param(f"/v2/{REPO}/blobs/sha256:abc", id="short blob digest"),
+    pytest.param("/v2/" + "/".join(["a" * 50] * 6) + "/manifests/latest", id="name over 255 characters"),
+    pytest.param("/v2/edges/none/tags/list", id="tags of an unknown repository"),
+    pytest.param(f"/v2/{REPO}/blobs/uploads/nonexistent", id="upload without a state token"),
+    pytest.param("/v2/", id="base"),
+])
+def test_get_edges(loaded, target):
+    pair, _ = loaded
+    pair.send("GET", target, step="edge")
+    pair.send("HEAD", target, step="edge")
+
+
+def test_method_not_allowed(loaded):
+    pair, _ = loaded
+    pair.send("POST", f"/v2/{REPO}/manifests/latest", step="405")
+    pair.send("DELETE", f"/v2/{REPO}/manifests/latest", step="delete disabled")
+
+
+def test_conditional_gets(loaded):
+    pair, image = loaded
+    manifest = image.schema2()
+    layer = image.layers[0].digest
+    pair.send("GET", f"/v2/{REPO}/manifests/latest", [("If-None-Match", f'"{manifest.digest}"')], step="304")
+    pair.send("GET", f"/v2/{REPO}/blobs/{layer}", [("If-None-Match", f'"{layer}"')], step="blob 304")
+    pair.send("GET", f"/v2/{REPO}/blobs/{layer}", [("Range", "bytes=0-9")], step="range")
+
+
+def test_upload_state_edges(loaded):
+    pair, _ = loaded
+    locations = pair.start_upload(REPO)
+    pair.send("GET", locations[0], targets=locations, step="status 204")
+    real, ours = pair.send("PATCH", locations[0], [("Content-Type", "application/octet-stream")], b"hello",
+                           targets=locations, step="patch")
+    pair.send("PATCH", locations[0], [], b"x", targets=locations, step="stale token")
+    locations = pair.start_upload(REPO)
+    pair.send("PATCH", locations[0], [("Content-Range", "5-9")], b"hello", targets=locations,
+              step="range that does not follow on")
+    locations = pair.start_upload(REPO)
+    pair.send("PUT", locations[0], [], b"hello", targets=locations, step="no digest")
+    bad = tuple(loc + "&digest=sha256:zz" for loc in locations)
+    pair.send("PUT", bad[0], [], b"hello", targets=bad, step="unparsable digest")
+    pair.send("DELETE", locations[0], targets=locations, step="cancel")
+    pair.send("GET", locations[0], targets=locations, step="after cancel")
+
+
+def test_post_digest_and_mounts(loaded):
+    pair, image = loaded
+    data = b"monolithic post"
+    pair.send("POST", f"/v2/edges/mono/blobs/uploads/?digest={from_bytes(data)}",
+              [("Content-Type", "application/octet-stream")], data, step="POST with digest")
+    layer = image.layers[0].digest
+    pair.send("POST", f"/v2/edges/other/blobs/uploads/?mount={layer}&from={REPO}", step="mount")
+    pair.send("GET", f"/v2/edges/other/blobs/{layer}", step="mounted blob")
+    pair.send("POST", f"/v2/edges/third/blobs/uploads/?mount=sha256:zz&from={REPO}", step="bad mount digest")
+    pair.send("POST", f"/v2/edges/fourth/blobs/uploads/?mount={layer}&from=edges/none", step="mount miss")
