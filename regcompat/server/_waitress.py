@@ -1,4 +1,4 @@
-"""Two waitress hooks that make it hand requests over the way Go's net/http does.
+"""Three waitress hooks that make it handle connections the way Go's net/http does.
 
 1. Header lines as sent. waitress folds repeated headers into one
    comma-separated value; Go keeps one value per line, and registry 2.3
@@ -14,6 +14,13 @@
    with ``regcompat.body_truncated`` set, its answer is written, and the
    connection is closed. A client that vanishes outright gets nothing, as
    with Go, and the model never sees a partial request either way.
+
+3. A TLS handshake sent to the plain-HTTP port (clients such as skopeo try
+   HTTPS first when told ``--tls-verify=false``). waitress waits for a blank
+   line that never comes, so the client hangs until its own timeout; Go's
+   server answers ``400 Bad Request`` and closes at once (its request-line
+   parser fails), the client falls back to plain HTTP. The channel does the
+   same when the first bytes of a connection are a TLS record header.
 
 Written against waitress 3.0's ``HTTPRequestParser``, ``WSGITask`` and
 ``HTTPChannel`` (subclassed, never patched).
@@ -69,12 +76,34 @@ class _Task(WSGITask):
         return environ
 
 
+#: What Go's server writes when a request line does not parse, e.g. a TLS ClientHello.
+GO_BAD_REQUEST = (b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                  b"Connection: close\r\n\r\n400 Bad Request")
+
+
 class RawHeaderChannel(HTTPChannel):
-    """waitress channel with both hooks; set as the server's ``channel_class``."""
+    """waitress channel with the hooks above; set as the server's ``channel_class``."""
 
     parser_class = _Parser
     task_class = _Task
     _eof = False
+    _started = False
+
+    def received(self, data: bytes) -> bool:
+        if not self._started and data:
+            self._started = True
+            if data[:2] == b"\x16\x03":  # a TLS handshake on a plain-HTTP port
+                self._refuse(GO_BAD_REQUEST)
+                return False
+        return super().received(data)
+
+    def _refuse(self, answer: bytes) -> None:
+        """Answer and close at once, as Go does for an unparseable request line."""
+        with self.outbuf_lock:
+            self.outbufs[-1].append(answer)
+            self.current_outbuf_count += len(answer)
+            self.total_outbufs_len += len(answer)
+        self.close_when_flushed = True
 
     def readable(self) -> bool:
         return not self._eof and super().readable()

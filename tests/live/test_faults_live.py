@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from regcompat.mediatypes import MediaType
-from tests.server.rawhttp import body_of, exchange, port_of, status_of
+from tests.server.rawhttp import body_of, exchange, port_of, status_of, tls_client_hello
 
 pytestmark = pytest.mark.live
 
@@ -80,3 +80,11 @@ def test_body_cut_short(real_registry, ours, kind):
     tags = [exchange(port_of(url), b"GET /v2/faults/short/tags/list HTTP/1.1\r\nHost: x\r\n\r\n")
             for url in (real_registry.url, ours[1])]
     _compare(*tags)
+
+
+def test_tls_handshake_on_the_plain_port_is_refused_at_once(real_registry, ours):
+    hello = tls_client_hello()
+    real = exchange(port_of(real_registry.url), hello, timeout=5)
+    mine = exchange(port_of(ours[1]), hello, timeout=5)
+    assert status_of(real) == status_of(mine) == 400
+    assert body_of(real) == body_of(mine) == b"400 Bad Request"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import socket
 
-__all__ = ["exchange", "status_of", "port_of", "body_of"]
+__all__ = ["exchange", "status_of", "port_of", "body_of", "tls_client_hello"]
 
 
 def port_of(url: str) -> int:
@@ -64,3 +64,19 @@ def body_of(answer: bytes) -> bytes:
             break
         out, body = out + body[:size], body[size + 2:]
     return out
+
+
+def tls_client_hello() -> bytes:
+    """The first bytes a TLS client sends (a real ClientHello from Python's ssl module)."""
+    import ssl
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = context.wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
+    try:
+        tls.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return outgoing.read()

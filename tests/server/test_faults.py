@@ -22,7 +22,7 @@ from regcompat.mediatypes import MediaType
 from regcompat.server import serve
 from regcompat.testing import random_image, validate_store
 
-from .rawhttp import exchange, port_of, status_of
+from .rawhttp import exchange, port_of, status_of, tls_client_hello
 
 DOCKER_110 = [("Accept", MediaType.SCHEMA2), ("Accept", MediaType.MANIFEST_LIST)]
 
@@ -74,6 +74,15 @@ def test_malformed_requests_get_go_registry_statuses(served, data, status):
     assert status_of(exchange(port_of(url), data)) == status
     assert alive(url)
     validate_store(registry)
+
+
+def test_tls_handshake_gets_go_400_immediately(served):
+    registry, url = served
+    started = time.monotonic()
+    answer = exchange(port_of(url), tls_client_hello(), timeout=5)
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n") and answer.endswith(b"\r\n\r\n400 Bad Request")
+    assert time.monotonic() - started < 4  # answered, not timed out
+    assert alive(url)
 
 
 @pytest.mark.parametrize("size,status", [(512 << 10, 200), ((1 << 20) - 200, 200),
