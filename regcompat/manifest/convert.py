@@ -16,7 +16,10 @@ config_builder.go, identical in Docker 1.10's push fallback) step by step
     values compacted and HTML-escaped but otherwise verbatim;
   * errors with distribution's messages, raised as :class:`ConversionError`.
 
-The result is the canonical payload (``style="distribution"``: 3-space,
+:func:`oci_to_schema2` is containers/image's OCI -> Docker schema2 conversion
+(``skopeo copy --format v2s2``): same config blob, Docker media types, compact.
+
+The result of :func:`schema2_to_schema1` is the canonical payload (``style="distribution"``: 3-space,
 schemaVersion first; ``style="containers"``: skopeo's compact layout). Signing
 is separate (:func:`regcompat.manifest.libtrust.sign`).
 
@@ -34,10 +37,14 @@ from regcompat.digest import Digest, from_bytes
 from regcompat.manifest._decode import Fields, GoObject, ManifestError, decode, go_string
 from regcompat.manifest._decode import _DECODER  # the shared Go-like JSON decoder
 from regcompat.manifest.descriptor import Descriptor
+from regcompat.manifest.oci import OCIManifest
 from regcompat.manifest.schema1 import build_payload
+from regcompat.manifest.schema2 import Schema2Manifest
+from regcompat.manifest.schema2 import build as build_schema2
+from regcompat.mediatypes import MediaType
 
 __all__ = ["ConversionError", "EMPTY_LAYER", "EMPTY_LAYER_DIGEST", "schema2_to_schema1",
-           "uses_empty_layer", "select_platform", "v1_config", "go_time"]
+           "uses_empty_layer", "select_platform", "v1_config", "go_time", "oci_to_schema2"]
 
 #: gzip of an empty tar (1024 zero bytes), byte for byte distribution's gzippedEmptyTar.
 EMPTY_LAYER = bytes([31, 139, 8, 0, 0, 9, 110, 136, 0, 255, 98, 24, 5, 163, 96, 20, 140, 88,
@@ -234,3 +241,43 @@ def select_platform(manifests: list[Descriptor], architecture: str = "amd64",
         if p is not None and p.architecture == architecture and p.os == os:
             return desc
     return None
+
+
+_OCI_TO_DOCKER_LAYER = {
+    MediaType.OCI_LAYER: MediaType.DOCKER_LAYER_TAR,
+    MediaType.OCI_LAYER_GZIP: MediaType.DOCKER_LAYER,
+    "application/vnd.oci.image.layer.nondistributable.v1.tar": "application/vnd.docker.image.rootfs.foreign.diff.tar",
+    "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip": MediaType.DOCKER_FOREIGN_LAYER,
+}
+_ZSTD = (MediaType.OCI_LAYER_ZSTD, "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd")
+
+
+def _go_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def oci_to_schema2(manifest: OCIManifest) -> Schema2Manifest:
+    """containers/image ``convertToManifestSchema2`` (internal/image/oci.go): OCI image -> compact schema2.
+
+    The config blob is kept (its descriptor gets the Docker config type), layer types
+    are mapped, annotations are dropped; artifacts, zstd and encrypted layers are refused.
+    """
+    if manifest.config.media_type != MediaType.OCI_CONFIG:
+        kind = manifest.artifact_type or manifest.config.media_type
+        if kind == MediaType.DOCKER_CONFIG:
+            raise ConversionError("invalid mixed OCI image with Docker v2s2 config (%s)" % _go_quote(kind))
+        raise ConversionError("unsupported image-specific operation on artifact with type %s" % _go_quote(kind))
+    layers = []
+    for layer in manifest.layers:
+        if layer.media_type in _ZSTD:
+            raise ConversionError("Error during manifest conversion: %s: zstd compression is not supported for "
+                                  "docker images" % _go_quote(layer.media_type))
+        if layer.media_type.endswith("+encrypted"):
+            raise ConversionError("during manifest conversion: encrypted layers (%s) are not supported in docker "
+                                  "images" % _go_quote(layer.media_type))
+        docker_type = _OCI_TO_DOCKER_LAYER.get(layer.media_type)
+        if docker_type is None:
+            raise ConversionError("Unknown media type during manifest conversion: %s" % _go_quote(layer.media_type))
+        layers.append(Descriptor(str(docker_type), layer.size, layer.digest, layer.urls))
+    config = Descriptor(MediaType.DOCKER_CONFIG, manifest.config.size, manifest.config.digest, manifest.config.urls)
+    return build_schema2(config, layers, style="compact")

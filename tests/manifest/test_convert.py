@@ -9,10 +9,12 @@ import pytest
 
 from regcompat.digest import Digest
 from regcompat.mediatypes import MediaType
-from regcompat.manifest import schema1
-from regcompat.manifest.convert import (EMPTY_LAYER_DIGEST, ConversionError, go_time, schema2_to_schema1,
-                                        select_platform, uses_empty_layer, v1_config)
+from regcompat.manifest import oci, schema1
+from regcompat.manifest.convert import (EMPTY_LAYER_DIGEST, ConversionError, go_time, oci_to_schema2,
+                                        schema2_to_schema1, select_platform, uses_empty_layer, v1_config)
 from regcompat.manifest.descriptor import Descriptor, Platform
+
+from . import vectors as tv
 
 L1 = Descriptor(MediaType.DOCKER_LAYER, 10, Digest("sha256:" + "1" * 64))
 L2 = Descriptor(MediaType.DOCKER_LAYER, 20, Digest("sha256:" + "2" * 64))
@@ -163,3 +165,46 @@ WIN = Descriptor(MediaType.SCHEMA2, 1, Digest("sha256:" + "f" * 64), platform=Pl
 ], ids=["skips other arch", "first match, variant ignored", "none", "empty"])
 def test_select_platform(entries, expected):
     assert select_platform(entries) == expected
+
+
+# -- OCI -> Docker schema2 (containers/image) -----------------------------------------------------
+
+def _oci(config_type=MediaType.OCI_CONFIG, layer_types=(MediaType.OCI_LAYER_GZIP,), artifact_type=None):
+    return oci.build_manifest(Descriptor(config_type, 5, Digest("sha256:" + "c" * 64)),
+                              [Descriptor(t, 7, Digest("sha256:" + "d" * 64), urls=("https://x/y",) if
+                                          "nondistributable" in t else (), annotations={"a": "b"})
+                               for t in layer_types], artifact_type=artifact_type)
+
+
+def test_oci_to_schema2_reproduces_the_skopeo_vector():
+    assert oci_to_schema2(oci.parse_manifest(tv.TV3)).raw == tv.TV2
+
+
+def test_oci_to_schema2_maps_layer_types_and_drops_annotations():
+    nd = "application/vnd.oci.image.layer.nondistributable.v1.tar"
+    m = oci_to_schema2(_oci(layer_types=(MediaType.OCI_LAYER, MediaType.OCI_LAYER_GZIP, nd, nd + "+gzip")))
+    assert m.config.media_type == MediaType.DOCKER_CONFIG and m.config.digest == "sha256:" + "c" * 64
+    assert [d.media_type for d in m.layers] == [
+        MediaType.DOCKER_LAYER_TAR, MediaType.DOCKER_LAYER,
+        "application/vnd.docker.image.rootfs.foreign.diff.tar", MediaType.DOCKER_FOREIGN_LAYER]
+    assert [d.urls for d in m.layers] == [(), (), ("https://x/y",), ("https://x/y",)]
+    assert b"annotations" not in m.raw and m.raw.startswith(b'{"schemaVersion":2,"mediaType":"')
+
+
+@pytest.mark.parametrize("manifest, message", [
+    (lambda: _oci(layer_types=(MediaType.OCI_LAYER_ZSTD,)),
+     'Error during manifest conversion: "application/vnd.oci.image.layer.v1.tar+zstd": zstd compression is '
+     "not supported for docker images"),
+    (lambda: _oci(layer_types=("application/vnd.oci.image.layer.v1.tar+gzip+encrypted",)),
+     'during manifest conversion: encrypted layers ("application/vnd.oci.image.layer.v1.tar+gzip+encrypted") '
+     "are not supported in docker images"),
+    (lambda: _oci(layer_types=("text/plain",)), 'Unknown media type during manifest conversion: "text/plain"'),
+    (lambda: _oci(config_type=MediaType.OCI_EMPTY, artifact_type="application/vnd.example+type"),
+     'unsupported image-specific operation on artifact with type "application/vnd.example+type"'),
+    (lambda: _oci(config_type=MediaType.DOCKER_CONFIG),
+     'invalid mixed OCI image with Docker v2s2 config ("application/vnd.docker.container.image.v1+json")'),
+], ids=["zstd", "encrypted", "unknown", "artifact", "docker config"])
+def test_oci_to_schema2_refusals(manifest, message):
+    with pytest.raises(ConversionError) as err:
+        oci_to_schema2(manifest())
+    assert str(err.value) == message

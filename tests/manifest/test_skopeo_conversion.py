@@ -17,6 +17,7 @@ import pytest
 
 from regcompat.image import Image, sample_image
 from regcompat.manifest import libtrust, schema1
+from regcompat.manifest.convert import oci_to_schema2
 from regcompat.testing import random_image
 
 IMAGES = {
@@ -56,4 +57,5 @@ def test_skopeo_oci_to_v2s2_keeps_the_config_and_writes_our_compact_bytes(skopeo
     image = IMAGES[name]()
     source = write_dir(tmp_path / "src", image.oci(style="compact").raw, image)
     skopeo("copy", "--format", "v2s2", source, f"dir:{tmp_path / 'dst'}")
-    assert (tmp_path / "dst" / "manifest.json").read_bytes() == image.schema2(style="compact").raw
+    converted = (tmp_path / "dst" / "manifest.json").read_bytes()
+    assert converted == image.schema2(style="compact").raw == oci_to_schema2(image.oci()).raw
