@@ -9,6 +9,7 @@ repository or use Binder).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +40,8 @@ def lab_command(folder: Path, *, port: int | None = None, browser: bool = True) 
         cmd.append(f"--port={port}")
     if not browser:
         cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers often run as root; Jupyter refuses to start otherwise
     return cmd
 
 
