@@ -182,6 +182,12 @@ def _json_kind(value: object) -> str:
 _INT_RANGES = {"int": (-(1 << 63), (1 << 63) - 1), "int64": (-(1 << 63), (1 << 63) - 1)}
 
 
+def _struct_name(struct_type: str) -> str:
+    """Go names the innermost struct in a type error ("Descriptor.config.size"; seen
+    against distribution 2.8.2): the type name without its package or slice prefix."""
+    return struct_type.lstrip("[]*").rsplit(".", 1)[-1]
+
+
 class Fields:
     """Typed access to one decoded JSON object as a Go struct named ``struct`` sees it."""
 
@@ -264,7 +270,7 @@ class Fields:
             return None
         if not isinstance(value, GoObject):
             raise self.type_error(name, value, struct_type)
-        return Fields(value, self.struct, self.path + name + ".")
+        return Fields(value, _struct_name(struct_type), self.path + name + ".")
 
     def item(self, value: object, name: str, struct_type: str) -> "Fields | None":
         """An element of the array ``name`` as a nested struct (None for null)."""
@@ -272,7 +278,7 @@ class Fields:
             return None
         if not isinstance(value, GoObject):
             raise self.type_error(name, value, struct_type)
-        return Fields(value, self.struct, self.path + name + ".")
+        return Fields(value, _struct_name(struct_type), self.path + name + ".")
 
     def string_map(self, name: str) -> dict[str, str] | None:
         value = self.raw(name)

@@ -47,9 +47,9 @@ D = "sha256:" + "a" * 64
      "json: cannot unmarshal number 99999999999999999999 into Go struct field Manifest.schemaVersion of type int"),
     (b'{"mediaType": 1}', "json: cannot unmarshal number into Go struct field Manifest.mediaType of type string"),
     (b'{"config": []}', "json: cannot unmarshal array into Go struct field Manifest.config of type distribution.Descriptor"),
-    (b'{"config": {"size": "1"}}', "json: cannot unmarshal string into Go struct field Manifest.config.size of type int64"),
+    (b'{"config": {"size": "1"}}', "json: cannot unmarshal string into Go struct field Descriptor.config.size of type int64"),
     (b'{"layers": {}}', "json: cannot unmarshal object into Go struct field Manifest.layers of type []distribution.Descriptor"),
-    (b'{"layers": [{"urls": [1]}]}', "json: cannot unmarshal number into Go struct field Manifest.layers.urls of type string"),
+    (b'{"layers": [{"urls": [1]}]}', "json: cannot unmarshal number into Go struct field Descriptor.layers.urls of type string"),
     (b'{"layers": [true]}', "json: cannot unmarshal bool into Go struct field Manifest.layers of type distribution.Descriptor"),
 ], ids=lambda v: v if isinstance(v, str) and len(v) < 30 else None)
 def test_schema2_parse_errors_are_gos(raw, message):
