@@ -28,7 +28,7 @@ from ..messages import Request, Response
 from . import blobs, listing, manifest_delete, manifest_get, manifest_put
 from .behaviour import Behaviour, behaviour
 from .events import Event
-from .responses import error_response, method_not_allowed, page_not_found, redirect, respond
+from .responses import error_response, method_not_allowed, page_not_found, redirect
 from .routes import ALLOWED_METHODS, Redirect, Route, parse_route
 from .state import RegistryState, TickingClock
 from .storage import Store

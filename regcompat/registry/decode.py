@@ -11,21 +11,21 @@ Which decoder runs is the version's ``put_parser`` (see behaviour.py):
     type falls back to schema1;
   * "content-type-strict" (3.0): no schema1 and no fallback.
 
-A JSON syntax error is reported as MANIFEST_INVALID with Go's
-``{"Offset": n}`` detail; other decode errors carry a Go error value (``{}``).
+A decode failure is MANIFEST_INVALID with the detail Go writes for the
+decoder's error (go_errors.py).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from ..errors import GO_ERROR, ErrorCode, RegistryError
 from ..mediatypes import MediaType
 from .. import manifest as formats
 from .behaviour import Behaviour
+from .go_errors import decode_error_detail
 
-__all__ = ["Decoded", "decode_manifest", "json_syntax_offset", "parse_content_type"]
+__all__ = ["Decoded", "decode_manifest", "parse_content_type"]
 
 _KINDS = {
     MediaType.SCHEMA2: "schema2",
@@ -45,26 +45,8 @@ class Decoded:
     embedded_name: str | None = None
 
 
-def json_syntax_offset(body: bytes) -> int | None:
-    """Go's ``json.SyntaxError.Offset`` for ``body``, or None if it is valid JSON."""
-    text = body.decode("utf-8", "replace")
-
-    def _reject(name: str) -> None:
-        raise json.JSONDecodeError("invalid constant", text, text.find(name))
-
-    try:
-        json.loads(text, parse_constant=_reject)
-    except json.JSONDecodeError as err:
-        return len(body) if err.pos >= len(text) else len(text[:err.pos].encode()) + 1
-    except RecursionError:
-        return len(body)
-    return None
-
-
-def _invalid(body: bytes, err: Exception | None = None) -> RegistryError:
-    offset = json_syntax_offset(body)
-    detail = {"Offset": offset} if offset is not None else GO_ERROR
-    return RegistryError(ErrorCode.MANIFEST_INVALID, detail=detail)
+def _invalid(body: bytes, err: Exception) -> RegistryError:
+    return RegistryError(ErrorCode.MANIFEST_INVALID, detail=decode_error_detail(body, str(err)))
 
 
 def parse_content_type(header: str | None) -> str:

@@ -137,3 +137,28 @@ def test_delete_is_unsupported_by_default(loaded):
     reg, image = loaded
     response = reg.handle(rc.Request("DELETE", f"/v2/demo/app/blobs/{image.layers[0].digest}", headers=HOST))
     assert (response.status, errors_of(response)[0]["code"]) == (405, "UNSUPPORTED")
+
+
+@pytest.mark.parametrize("body,detail", [
+    pytest.param(b'{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",'
+                 b'"config":{"size":"1"}}',
+                 {"Value": "string", "Type": {}, "Offset": 106, "Struct": "Descriptor", "Field": "config.size"},
+                 id="nested field: innermost struct, dotted path"),
+    pytest.param(b'{"layers":[{"size":1},{"size":"x"}]}',
+                 {"Value": "string", "Type": {}, "Offset": 33, "Struct": "Descriptor", "Field": "layers.size"},
+                 id="second array element"),
+    pytest.param(b'{"config": []}',
+                 {"Value": "array", "Type": {}, "Offset": 12, "Struct": "Manifest", "Field": "config"},
+                 id="container: offset past the bracket"),
+    pytest.param(b'"str"', {"Value": "string", "Type": {}, "Offset": 5, "Struct": "", "Field": ""},
+                 id="not an object at all"),
+    pytest.param(b'{"schemaVersion": 1e3}',
+                 {"Value": "number 1e3", "Type": {}, "Offset": 21, "Struct": "Manifest", "Field": "schemaVersion"},
+                 id="non-integer number"),
+    pytest.param(b'{"schemaVersion": -1, "x": [1,2', {"Offset": 31}, id="syntax error at the end"),
+])
+def test_type_errors_carry_gos_detail(loaded, body, detail):
+    """Every expected detail here is what Debian's docker-registry 2.8.2 answered to the same body."""
+    reg, _ = loaded
+    response = put_manifest(reg, "demo/app", "latest", body, V2)
+    assert errors_of(response) == [{"code": "MANIFEST_INVALID", "message": "manifest invalid", "detail": detail}]
