@@ -70,21 +70,25 @@ def serve(registry, host: str = "127.0.0.1", port: int = 0, **settings) -> Itera
 
 
 def _stop(server, thread: threading.Thread, timeout: float = 10.0) -> None:
-    """Close everything from the loop's own thread, then wait for it."""
-    from waitress import wasyncore
+    """End the loop (empty its map, wake it), then close every socket from this thread.
 
-    done = threading.Event()
-
-    def close_all() -> None:
-        try:
-            wasyncore.close_all(server._map)
-        finally:
-            done.set()
-
-    server.trigger.pull_trigger(close_all)
-    done.wait(timeout)
-    server.task_dispatcher.shutdown(timeout=timeout)
+    The loop thread only ever looks dispatchers up in the map, so emptying it
+    from here is safe; sockets are closed once that thread has finished.
+    """
+    socket_map = server._map
+    dispatchers = list(socket_map.values())
+    socket_map.clear()
+    try:
+        server.pull_trigger()  # wake select() now rather than at its timeout
+    except OSError:
+        pass
     thread.join(timeout)
+    for dispatcher in dispatchers:
+        try:
+            dispatcher.close()
+        except OSError:
+            pass
+    server.task_dispatcher.shutdown(timeout=timeout)
 
 
 def run(registry, host: str = "127.0.0.1", port: int = 5000, **settings) -> None:
