@@ -135,14 +135,28 @@ def _signature_json(sig: dict) -> dict:
     return out
 
 
-def _str_field(obj: dict, name: str, struct: str = "jsParsedSignature") -> str:
+def _type_error(value: object, struct: str, field: str, gotype: str) -> ManifestError:
+    return ManifestError("error unmarshalling signatures: json: cannot unmarshal %s into Go struct field "
+                         "%s.%s of type %s" % (_kind(value), struct, field, gotype))
+
+
+def _str_field(obj: dict, name: str, struct: str = "jsParsedSignature", path: str = "") -> str:
     value = obj.get(name)
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ManifestError("error unmarshalling signatures: json: cannot unmarshal %s into Go struct field "
-                            "%s.%s of type string" % (_kind(value), struct, name))
+        raise _type_error(value, struct, path + name, "string")
     return go_string(value)
+
+
+def _chain(value: object) -> list[str]:
+    """``x5c`` as Go decodes it into ``[]string``."""
+    if not isinstance(value, list):
+        raise _type_error(value, "jsParsedHeader", "header.x5c", "[]string")
+    for item in value:
+        if item is not None and not isinstance(item, str):
+            raise _type_error(item, "jsParsedHeader", "header.x5c", "string")
+    return ["" if item is None else go_string(item) for item in value]
 
 
 def _kind(value: object) -> str:
@@ -221,9 +235,9 @@ def parse_pretty(document: bytes) -> tuple[bytes, list[dict]]:
             except ManifestError as err:
                 raise ManifestError("error unmarshalling public key: %s" % err) from None
             out_header["jwk"] = head["jwk"]
-        out_header["alg"] = _str_field(head, "alg", "jsParsedHeader")
+        out_header["alg"] = _str_field(head, "alg", "jsParsedHeader", "header.")
         if head.get("x5c") is not None:
-            out_header["x5c"] = head["x5c"]
+            out_header["x5c"] = _chain(head["x5c"])
         signatures.append({"header": out_header, "signature": _str_field(block, "signature"),
                            "protected": protected})
     if format_length > len(document) or format_length < 0:

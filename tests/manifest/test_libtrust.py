@@ -134,9 +134,18 @@ def _set(path, value):
      "invalid format length"),
     (_resign(SIGNED, _set(("protected",), "abcde")), "base64 decode error: illegal base64url string"),
     (_resign(SIGNED, _set(("protected",), "!!!")), "base64 decode error: illegal base64 data at input byte 0"),
+    (_resign(SIGNED, _set(("header", "alg"), 256)),
+     "error unmarshalling signatures: json: cannot unmarshal number into Go struct field "
+     "jsParsedHeader.header.alg of type string"),
+    (_resign(SIGNED, _set(("header", "x5c"), "MIIB")),
+     "error unmarshalling signatures: json: cannot unmarshal string into Go struct field "
+     "jsParsedHeader.header.x5c of type []string"),
+    (_resign(SIGNED, _set(("signature",), ["x"])),
+     "error unmarshalling signatures: json: cannot unmarshal array into Go struct field "
+     "jsParsedSignature.signature of type string"),
 ], ids=["tampered payload", "no signatures", "wrong alg", "short signature", "kid mismatch", "no key",
         "short coordinate", "unknown curve", "no format length", "format length too long", "base64 length",
-        "base64 alphabet"])
+        "base64 alphabet", "alg type", "x5c type", "signature type"])
 def test_verification_failures_carry_libtrusts_messages(document, message):
     with pytest.raises(ManifestError) as err:
         libtrust.verify(document)
