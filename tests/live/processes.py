@@ -21,9 +21,9 @@ __all__ = ["free_port", "RealRegistry", "wait_until_serving"]
 CONFIG = """\
 version: 0.1
 log:
-  level: error
+  level: {level}
   accesslog:
-    disabled: true
+    disabled: {quiet}
 storage:
   filesystem:
     rootdirectory: {root}
@@ -65,8 +65,9 @@ def wait_until_serving(port: int, process: subprocess.Popen | None = None, timeo
 class RealRegistry:
     """One ``docker-registry serve`` process; ``.url`` once started."""
 
-    def __init__(self, binary: str, *, schema1: bool = False, delete: bool = False):
+    def __init__(self, binary: str, *, schema1: bool = False, delete: bool = False, quiet: bool = True):
         self.binary = binary
+        self.quiet = quiet
         self.schema1 = schema1
         self.delete = delete
         self.process: subprocess.Popen | None = None
@@ -80,6 +81,8 @@ class RealRegistry:
             config = root / "config.yml"
             config.write_text(CONFIG.format(root=root / "storage", port=port,
                                             delete=str(self.delete).lower(),
+                                            level="error" if self.quiet else "info",
+                                            quiet=str(self.quiet).lower(),
                                             extra=SCHEMA1 if self.schema1 else ""))
             log = open(root / "registry.log", "ab")
             self.process = subprocess.Popen([self.binary, "serve", str(config)], stdout=log,
