@@ -3,8 +3,9 @@
 An OCI layout made from a generated image is copied in as schema2
 (``--format v2s2``) and as schema1 (``--format v2s1``) to several registry
 versions. Then, by tag and by digest, ``skopeo inspect --raw`` must return the
-bytes the model stored, ``skopeo manifest-digest`` of them must equal both the
-registry's ``Docker-Content-Digest`` and ``regcompat.manifest_digest``, and a
+bytes the model stored, ``skopeo manifest-digest`` of them must equal the
+registry's ``Docker-Content-Digest``, ``regcompat.manifest_digest`` and
+``regcompat digest FILE``, and a
 copy back out to ``dir:`` must give every blob byte for byte. Against 2.8,
 skopeo's whole experience (exit status, error text, digests, every file it
 copies back out) must be the same as with Debian's real 2.8.2, in both
@@ -13,6 +14,8 @@ configurations; copies 3.0 or 2.2 refuse must fail in skopeo.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,6 +74,9 @@ def test_copy_in_inspect_and_copy_out(skopeo, tmp_path, fmt, version, config):
         assert manifest_digest(raw) == digest
         (tmp_path / "raw.json").write_bytes(raw)
         assert skopeo.manifest_digest(tmp_path / "raw.json") == digest
+        cli = subprocess.run([sys.executable, "-m", "regcompat.cli", "digest", str(tmp_path / "raw.json")],
+                             capture_output=True, text=True, timeout=60)
+        assert cli.returncode == 0 and cli.stdout.strip() == digest, cli.stderr
     if fmt == "v2s2":
         assert by_tag == by_digest == served.body  # stored bytes, untouched
     else:  # schema1: same payload, signatures may be re-attached (2.3+) but must be the stored ones
