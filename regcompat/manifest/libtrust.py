@@ -25,7 +25,7 @@ import json
 from datetime import datetime, timezone
 
 from regcompat import gojson
-from regcompat.manifest._decode import GoNumber, GoObject, ManifestError, decode, go_string
+from regcompat.manifest._decode import Fields, GoNumber, GoObject, ManifestError, decode, go_string
 from regcompat.manifest.jwk import TrustKey, b64url_decode, b64url_encode, key_id, public_key, verify_signature
 
 __all__ = ["TrustKey", "sign", "verify", "parse_pretty", "pretty_signature", "key_id", "format_split",
@@ -135,13 +135,18 @@ def _signature_json(sig: dict) -> dict:
     return out
 
 
+def _field(obj: dict, name: str) -> object:
+    """A struct field as Go's decoder fills it: exact or case-insensitive key, the last one wins."""
+    return Fields(obj, "").raw(name) if isinstance(obj, GoObject) else obj.get(name)
+
+
 def _type_error(value: object, struct: str, field: str, gotype: str) -> ManifestError:
     return ManifestError("error unmarshalling signatures: json: cannot unmarshal %s into Go struct field "
                          "%s.%s of type %s" % (_kind(value), struct, field, gotype))
 
 
 def _str_field(obj: dict, name: str, struct: str = "jsParsedSignature", path: str = "") -> str:
-    value = obj.get(name)
+    value = _field(obj, name)
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -224,20 +229,22 @@ def parse_pretty(document: bytes) -> tuple[bytes, list[dict]]:
             format_tail = tail
         elif format_tail != tail:
             raise ManifestError("conflicting format tail")
-        head = block.get("header") or {}
+        head = _field(block, "header") or GoObject([])
         if not isinstance(head, dict):
             raise ManifestError("error unmarshalling signatures: json: cannot unmarshal %s into Go struct field "
                                 "jsParsedSignature.header of type libtrust.jsParsedHeader" % _kind(head))
         out_header: dict = {}
-        if head.get("jwk") is not None:
+        jwk = _field(head, "jwk")
+        if jwk is not None:
             try:
-                public_key(head["jwk"])
+                public_key(jwk)
             except ManifestError as err:
                 raise ManifestError("error unmarshalling public key: %s" % err) from None
-            out_header["jwk"] = head["jwk"]
+            out_header["jwk"] = jwk
         out_header["alg"] = _str_field(head, "alg", "jsParsedHeader", "header.")
-        if head.get("x5c") is not None:
-            out_header["x5c"] = _chain(head["x5c"])
+        chain = _field(head, "x5c")
+        if chain is not None:
+            out_header["x5c"] = _chain(chain)
         signatures.append({"header": out_header, "signature": _str_field(block, "signature"),
                            "protected": protected})
     if format_length > len(document) or format_length < 0:

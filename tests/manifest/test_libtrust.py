@@ -165,6 +165,12 @@ def test_conflicting_format_lengths():
         libtrust.parse_pretty(PRETTY[:-2] + b',\n   "signatures": ' + json.dumps([a, c]).encode() + b"\n}")
 
 
+def test_signature_block_fields_match_case_insensitively_like_go_structs():
+    doc = SIGNED.replace(b'"header": {', b'"Header": {').replace(b'"protected":', b'"PROTECTED":')
+    assert libtrust.verify(doc) == [KEY.key_id]
+    assert schema1.parse(doc).canonical == PRETTY
+
+
 def test_an_empty_signature_list_verifies_nothing_and_passes():
     """libtrust Verify loops over the signatures: none means no error (distribution accepts it)."""
     doc = _resign(SIGNED, lambda sigs: sigs.clear())
