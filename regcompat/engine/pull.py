@@ -16,16 +16,24 @@ The profile's ``pull_family`` picks the verification rules:
   linux/amd64 entry and fetches it by digest (``M@v1.10.0:distribution/pull_v2.go``).
   27 resolves a tag with HEAD first and refuses schema1.
 
+Schema2/OCI pulls recompute each layer's diff_id (sha256 of the uncompressed
+tar) and compare the list with the config's ``rootfs.diff_ids``: ``layers from
+manifest don't match image configuration`` (``M@v1.10.0:distribution/pull_v2.go:470-481``);
+a layer that does not decompress fails ``failed to register layer: <err>``
+(``M@v1.10.0:distribution/xfer/download.go:312``; the Go gzip error text is
+not reproduced, Python's is shown: UNCONFIRMED wording).
+
 Printed: ``<tag or digest>: Pulling from <name>``, ``Digest: <d>``, ``Status:
 Downloaded newer image for <ref>`` (the Status line assumes an empty local
 store). Left out: per-layer progress lines, the local image store ("Image is
-up to date"), rootfs diff_id recomputation (only their count is checked),
-v1 endpoint fallback (its final text is UNCONFIRMED).
+up to date"), v1 endpoint fallback (its final text is UNCONFIRMED).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import zlib
 
 from ..digest import Digest, DigestError, from_bytes
 from ..errors import ErrorCode
@@ -189,11 +197,14 @@ def _pull_image(s: _Pull, manifest, digest: Digest | None, ref: str) -> Digest:
         if digest and computed != digest:
             raise EngineFailure(f"manifest verification failed for digest {digest}")
         config = download_blob(s.session, s.name, str(manifest.config.digest), what="image config")
-        s.blobs(layer.digest for layer in manifest.layers)
-        count = _diff_id_count(config)
-        if count < 0:
+        expected = _diff_ids(config)
+        if expected is None:
             raise EngineFailure("image config has no rootfs section")
-        if count != len(manifest.layers):
+        fetched: dict[str, str] = {}  # a layer listed twice is downloaded once
+        for layer in manifest.layers:
+            if str(layer.digest) not in fetched:
+                fetched[str(layer.digest)] = _diff_id(download_blob(s.session, s.name, str(layer.digest)))
+        if [fetched[str(layer.digest)] for layer in manifest.layers] != expected:
             raise EngineFailure("layers from manifest don't match image configuration")
         return computed
     raise EngineFailure("unsupported manifest format")
@@ -224,11 +235,22 @@ def _throwaway(v1_compatibility: str) -> bool:
         return False
 
 
-def _diff_id_count(config: bytes) -> int:
+def _diff_ids(config: bytes) -> list[str] | None:
     try:
-        return len(json.loads(config)["rootfs"]["diff_ids"])
+        ids = json.loads(config)["rootfs"]["diff_ids"]
     except (ValueError, KeyError, TypeError):
-        return -1
+        return None
+    return list(ids) if isinstance(ids, list) else None
+
+
+def _diff_id(layer: bytes) -> str:
+    """The digest of the uncompressed layer, as registering it computes (gzip or plain tar)."""
+    if layer[:2] == b"\x1f\x8b":
+        try:
+            layer = gzip.decompress(layer)
+        except (OSError, EOFError, zlib.error) as err:
+            raise EngineFailure(f"failed to register layer: {err}") from None
+    return str(from_bytes(layer))
 
 
 _FAMILIES = {"v1.6": pull_v16, "v1.7": pull_v16, "v1.9": _pull_v19, "v1.10": _pull_v110}

@@ -143,3 +143,26 @@ def test_schema1_pushers_log_the_signing_key(version, name):
     engine = Engine(version, rc.Registry("2.3.1"))
     result = engine.push(sample_image(), f"{NAME}:latest")
     assert result.daemon_log == [f"Signed manifest for {name}:latest using daemon's key: {engine.trust_key.key_id}"]
+
+
+def test_diff_ids_are_recomputed_from_the_layers():
+    """A config whose rootfs.diff_ids do not describe the layers fails the schema2 pull (1.10+)."""
+    from regcompat.image import Image, build_config, layer_blob
+    blob, _ = layer_blob({"a.txt": b"a\n"})
+    _, other_id = layer_blob({"b.txt": b"b\n"})
+    lying = Image(build_config(architecture="amd64", os="linux", diff_ids=[other_id],
+                               history=[{"created": "2020-01-01T00:00:00Z", "created_by": "x"}]), (blob,))
+    reg = rc.Registry("2.8")
+    assert push("1.10", reg, lying).ok
+    for version in ("1.10", "17.06", "27"):
+        assert pull(version, reg).error == "layers from manifest don't match image configuration"
+
+
+def test_a_layer_that_does_not_decompress_fails_registration():
+    from regcompat.image import Blob, Image, build_config
+    broken = Blob("application/vnd.docker.image.rootfs.diff.tar.gzip", b"\x1f\x8bnot really gzip")
+    image = Image(build_config(architecture="amd64", os="linux", diff_ids=["sha256:" + "0" * 64],
+                               history=[{"created": "2020-01-01T00:00:00Z", "created_by": "x"}]), (broken,))
+    reg = rc.Registry("2.8")
+    assert push("1.10", reg, image).ok
+    assert pull("1.10", reg).error.startswith("failed to register layer: ")
