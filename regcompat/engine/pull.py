@@ -181,8 +181,10 @@ def _pull_v110(s: _Pull) -> Digest:
 
 def _pull_image(s: _Pull, manifest, digest: Digest | None, ref: str) -> Digest:
     if isinstance(manifest, schema1.Schema1Manifest):
-        if s.p.schema1_pull_refused:
-            raise EngineFailure(SCHEMA1_DEPRECATION.format(ref=ref))
+        if s.p.schema1_pull_refused:  # logged as a warning, then returned (M@v27.5.1:distribution/pull_v2.go:427-431)
+            text = SCHEMA1_DEPRECATION.format(ref=ref)
+            s.result.daemon_log.append(text)
+            raise EngineFailure(text)
         computed = from_bytes(manifest.canonical)
         if digest and computed != digest:
             raise EngineFailure(f"image verification failed for digest {digest}")

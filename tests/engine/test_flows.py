@@ -166,3 +166,19 @@ def test_a_layer_that_does_not_decompress_fails_registration():
     reg = rc.Registry("2.8")
     assert push("1.10", reg, image).ok
     assert pull("1.10", reg).error.startswith("failed to register layer: ")
+
+
+def test_references_with_a_registry_host_are_understood():
+    reg = rc.Registry("2.3.1")
+    pushed = Engine("1.10", reg).push(sample_image(), f"localhost:5000/{NAME}:v1")
+    assert pushed.ok and manifest_calls(pushed, "PUT")[0].request.target == f"/v2/{NAME}/manifests/v1"
+    pulled = Engine("1.10", reg).pull(f"localhost:5000/{NAME}:v1")
+    assert pulled.ok and pulled.output[-1] == f"Status: Downloaded newer image for localhost:5000/{NAME}:v1"
+
+
+def test_27_logs_and_returns_the_schema1_deprecation():
+    reg = rc.Registry("2.3.1")
+    push("1.9", reg)
+    result = pull("27", reg)
+    assert result.daemon_log == [result.error] and result.error.startswith("[DEPRECATION NOTICE]")
+    assert result.output[0] == "latest: Pulling from demo/app"  # printed before the refusal
