@@ -173,3 +173,18 @@ def test_one_log_line_per_request(caplog):
     assert len(lines) == 2
     assert '"GET /v2/?a=1 HTTP/1.1" 200 5 "" "docker/1.10.0"' in lines[0]
     assert '"HEAD /v2/ HTTP/1.1" 200 0' in lines[1]
+
+
+def test_reading_a_large_body_costs_one_copy_not_two():
+    import tracemalloc
+
+    data = bytes(16 << 20)
+    stream = io.BytesIO(data)
+    tracemalloc.start()
+    try:
+        body, complete = read_body({"CONTENT_LENGTH": str(len(data)), "wsgi.input": stream})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert complete and body == data
+    assert peak < len(data) + 2 * CHUNK_SIZE  # the body plus a chunk in flight, no joined copy
