@@ -34,8 +34,11 @@ def manifests(tmp_path):
     payload = image.schema1_payload("demo/app", "latest")
     signed = libtrust.sign(payload, libtrust.TrustKey.from_seed("cli-test"),
                            now=datetime(2016, 2, 9, tzinfo=timezone.utc))
+    from regcompat.testing import random_index
+    _, index = random_index(seed=2)
     files = {"schema1.json": signed, "schema2.json": image.schema2().raw, "config.json": image.config,
-             "garbage.bin": b"\x00not json"}
+             "garbage.bin": b"\x00not json", "unsigned.json": payload, "list.json": index.raw,
+             "oci.json": image.oci().raw, "trailing-newline.json": signed + b"\n"}
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     return tmp_path, image, payload
@@ -90,7 +93,8 @@ def test_digest_agrees_with_skopeo(manifests):
             pytest.fail("skopeo is required in CI")
         pytest.skip("skopeo not installed")
     folder, _, _ = manifests
-    for name in ("schema1.json", "schema2.json", "garbage.bin"):
+    for name in ("schema1.json", "schema2.json", "garbage.bin", "unsigned.json", "list.json", "oci.json",
+                 "trailing-newline.json"):
         expected = subprocess.run([skopeo, "manifest-digest", str(folder / name)], capture_output=True,
                                   text=True, check=True).stdout.strip()
         assert run("digest", str(folder / name))[1].strip() == expected, name
