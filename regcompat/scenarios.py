@@ -12,6 +12,10 @@ tag|digest, image kind) combination. Each pusher pushes once per registry and
 every puller then pulls from that same registry, which is what a real
 deployment sees (pulls only add converted blobs and events; they never change
 what is served). List rows have the pusher ``"manifest-tool"``.
+
+Left out: authentication, pull-through caches, registry configuration other
+than the keyword arguments ``Registry`` takes, and the engines' local image
+store (every pull starts from an empty daemon).
 """
 
 from __future__ import annotations

@@ -91,11 +91,11 @@ def client_error(response: Response) -> str:
             except ValueError:
                 valid = False
             if not valid:
+                if status == 401:  # the body becomes the detail of UNAUTHORIZED
+                    return ErrorCode.UNAUTHORIZED.engine_text + ": " + ErrorCode.UNAUTHORIZED.message
                 body = response.body.decode("utf-8", "replace")
                 return "Error parsing HTTP response: %s: %s" % (_go_json_error(response.body), _go_quote(body))
-            if status == 401:
-                return ErrorCode.UNAUTHORIZED.engine_text + ": " + ErrorCode.UNAUTHORIZED.message
-            return "<nil>"
+            return "<nil>"  # a JSON body with no errors: an empty errcode.Errors
         texts = [e.code.engine_text + ": " + e.text for e in errors]
         if len(texts) == 1:
             return texts[0]

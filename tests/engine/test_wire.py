@@ -38,8 +38,9 @@ def envelope(*codes: ErrorCode, status: int | None = None) -> Response:
     (Response(404, [], b"404 page not found\n"),
      'Error parsing HTTP response: invalid character \'4\' looking for beginning of value: "404 page not found\\n"'),
     (Response(503, [], b""), "Received unexpected HTTP status: 503 Service Unavailable"),
+    (Response(401, [], b"no"), "unauthorized: authentication required"),
 ], ids=["one error", "tag invalid", "two errors", "5xx ignores the body", "405 empty body",
-        "plain-text 404", "503"])
+        "plain-text 404", "503", "401 without an error body"])
 def test_client_error_renders_like_dockers_registry_client(response, text):
     assert client_error(response) == text
 
