@@ -88,3 +88,33 @@ def test_tls_handshake_on_the_plain_port_is_refused_at_once(real_registry, ours)
     mine = exchange(port_of(ours[1]), hello, timeout=5)
     assert status_of(real) == status_of(mine) == 400
     assert body_of(real) == body_of(mine) == b"400 Bad Request"
+
+
+def _header(answer: bytes, name: bytes) -> bytes | None:
+    for line in answer.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == name.lower():
+            return value.strip()
+    return None
+
+
+def test_chunked_patch_upload_as_docker_sends_it(real_registry, ours):
+    """Docker streams layers as PATCH with Transfer-Encoding: chunked and no Content-Length."""
+    import hashlib
+
+    data = bytes(range(256)) * 300
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (data[:1000], data[1000:50000], data[50000:]))
+    chunked += b"0\r\n\r\n"
+    results = []
+    for url in (real_registry.url, ours[1]):
+        target = _upload_target(url, "faults/chunked")
+        patch = exchange(port_of(url), (f"PATCH {target} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                                        f"Content-Type: application/octet-stream\r\n\r\n").encode() + chunked)
+        location = _header(patch, b"Location").decode()
+        final = location[location.index("/v2/"):] + f"&digest={digest}"
+        put = exchange(port_of(url), f"PUT {final} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n".encode())
+        results.append([(status_of(a), _header(a, b"Range"), _header(a, b"Docker-Content-Digest"), body_of(a))
+                        for a in (patch, put)])
+    assert results[0] == results[1]
+    assert results[0][1][0] == 201 and results[0][1][2] == digest.encode()
