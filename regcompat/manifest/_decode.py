@@ -213,8 +213,10 @@ class Fields:
                 return value
         return None
 
-    def has(self, name: str) -> bool:
-        return self.raw(name) is not None
+    def present(self, name: str) -> bool:
+        """Whether a key for ``name`` exists at all (even with a null value)."""
+        folded = name.casefold()
+        return any(key == name or key.casefold() == folded for key, _ in self.obj.pairs)
 
     def type_error(self, name: str, value: object, gotype: str) -> ManifestError:
         kind = _json_kind(value)

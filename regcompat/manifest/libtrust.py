@@ -235,6 +235,8 @@ def parse_pretty(document: bytes) -> tuple[bytes, list[dict]]:
                                 "jsParsedSignature.header of type libtrust.jsParsedHeader" % _kind(head))
         out_header: dict = {}
         jwk = _field(head, "jwk")
+        if jwk is None and isinstance(head, GoObject) and Fields(head, "").present("jwk"):
+            jwk = GoObject([])  # null decodes into a non-nil json.RawMessage("null"): an empty JWK
         if jwk is not None:
             try:
                 public_key(jwk)

@@ -125,6 +125,8 @@ def _set(path, value):
     (_resign(SIGNED, _set(("header", "jwk", "kid"), OTHER.key_id)),
      "error unmarshalling public key: JWK EC Public Key ID does not match: " + OTHER.key_id),
     (_resign(SIGNED, lambda sigs: sigs[0]["header"].pop("jwk")), "missing public key"),
+    (_resign(SIGNED, _set(("header", "jwk"), None)),
+     'error unmarshalling public key: JWK Public Key type: "kty" value not specified'),
     (_resign(SIGNED, _set(("header", "jwk", "x"), b64url_encode(b"\x01" * 31))),
      "error unmarshalling public key: JWK EC Public Key x-coordinate: invalid number of octets: got 31, should be 32"),
     (_resign(SIGNED, _set(("header", "jwk", "crv"), "P-192")),
@@ -143,7 +145,7 @@ def _set(path, value):
     (_resign(SIGNED, _set(("signature",), ["x"])),
      "error unmarshalling signatures: json: cannot unmarshal array into Go struct field "
      "jsParsedSignature.signature of type string"),
-], ids=["tampered payload", "no signatures", "wrong alg", "short signature", "kid mismatch", "no key",
+], ids=["tampered payload", "no signatures", "wrong alg", "short signature", "kid mismatch", "no key", "null key",
         "short coordinate", "unknown curve", "no format length", "format length too long", "base64 length",
         "base64 alphabet", "alg type", "x5c type", "signature type"])
 def test_verification_failures_carry_libtrusts_messages(document, message):
