@@ -57,6 +57,8 @@ def time_callbacks() -> dict[str, float]:
     for registry in ("2.2.1", "2.3.0", "2.8", "3.0"):
         play.registry.value = registry
         times[f"Playground.run (registry {registry})"] = _best_of(play.run_button.click)
+    play.kind.value = "list"
+    times["Playground.run (manifest list, registry 2.3.1)"] = _best_of(play.run_button.click)
     inspector = DigestInspector(registry="2.3.1")
     for registry in ("2.3.0", "2.3.1", "3.0"):
         inspector.registry.value = registry

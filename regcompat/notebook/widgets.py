@@ -3,10 +3,9 @@
 * :class:`WireView`: the wire view (:mod:`regcompat.notebook.wire`) of a list
   of exchanges, with a "manifest requests only" switch.
 * :class:`Playground`: choose the pushing engine, the registry version, the
-  pulling engine and tag or digest; *Run* pushes the sample image into a fresh
-  ``rc.Registry`` with ``rc.Engine(...).push`` and pulls it back with
-  ``rc.Engine(...).pull``, then shows the outcome, the lines each engine
-  printed and every exchange.
+  pulling engine, tag or digest, and a single image or a manifest list; *Run*
+  calls :func:`regcompat.scenario` (a fresh registry, a push, a pull) and
+  shows the outcome, the lines each client printed and every exchange.
 * :class:`MatrixView`: :func:`regcompat.compatibility_matrix` as a styled
   pass/fail table, filtered with drop-downs.
 * :class:`~regcompat.notebook.inspector.DigestInspector` lives in its own
@@ -23,6 +22,7 @@ import html
 
 import ipywidgets as W
 
+from ..mediatypes import short_name
 from .inspector import DigestInspector
 from .wire import wire_html
 
@@ -70,7 +70,7 @@ class Playground(W.VBox):
     """Push as one engine, pull as another, from a registry version of your choice."""
 
     def __init__(self, *, push_engine: str = "1.10", registry: str = "2.3.0", pull_engine: str = "1.9",
-                 by: str = "tag", image=None, reference: str = "demo/app:latest"):
+                 by: str = "tag", kind: str = "image", image=None, reference: str = "demo/app:latest"):
         import regcompat as rc
 
         self._rc, self._image, self.reference = rc, image, reference
@@ -78,47 +78,49 @@ class Playground(W.VBox):
         self.registry = W.Dropdown(options=list(rc.REGISTRY_VERSIONS), value=registry, description="registry")
         self.pull_engine = W.Dropdown(options=list(rc.ENGINE_VERSIONS), value=pull_engine, description="pull with")
         self.by = W.ToggleButtons(options=["tag", "digest"], value=by, description="pull by")
+        self.kind = W.ToggleButtons(options=["image", "list"], value=kind, description="push a",
+                                    tooltips=["one image (amd64/linux)", "a manifest list (amd64 + arm64)"])
         self.run_button = W.Button(description="Run", button_style="success", icon="play")
         self.outcome = W.HTML()
         self.printed = W.HTML()
         self.wire = WireView()
-        self.push_result = self.pull_result = None
+        self.result = self.push_result = self.pull_result = None
         self.run_button.on_click(lambda _b: self.run())
         super().__init__([
-            W.HBox([self.push_engine, self.registry]), W.HBox([self.pull_engine, self.by]),
+            W.HBox([self.push_engine, self.registry]), W.HBox([self.pull_engine, self.by]), self.kind,
             self.run_button, self.outcome, self.printed, self.wire,
         ])
 
     def run(self):
-        """Run the scenario chosen in the controls; returns the pull result (or the failed push)."""
-        rc = self._rc
-        registry = rc.Registry(self.registry.value)
-        image = self._image if self._image is not None else rc.sample_image()
-        push = rc.Engine(self.push_engine.value, registry).push(image, self.reference)
-        self.push_result, self.pull_result = push, None
-        exchanges = list(push.exchanges)
-        printed = _lines_html(f"docker {self.push_engine.value} push {self.reference}", push.output)
-        if not push.ok:
-            self.outcome.value = f'<b style="color:#cf222e">\u2718 push failed:</b> {html.escape(str(push.error))}'
+        """Run ``rc.scenario`` with the chosen controls; returns the ScenarioResult."""
+        name, _, tag = self.reference.rpartition(":")
+        kind = self.kind.value
+        result = self._rc.scenario(self.push_engine.value, self.registry.value, self.pull_engine.value,
+                                   self.by.value, self._image if kind == "image" else None,
+                                   kind=kind, name=name, tag=tag)
+        self.result, self.push_result, self.pull_result = result, result.push, result.pull
+        pusher = f"docker {result.push_engine}" if kind == "image" else result.push_engine
+        printed = _lines_html(f"{pusher} push {self.reference}", result.push.output)
+        exchanges = list(result.push.exchanges)
+        if result.pull is not None:
+            printed += _lines_html(f"docker {result.pull_engine} pull {result.reference}", result.pull.output)
+            exchanges += list(result.pull.exchanges)
+        if result.ok:
+            pull = result.pull
+            converted = " (converted by the registry)" if result.converted else ""
+            self.outcome.value = (f'<b style="color:#1a7f37">\u2714 pull worked</b>: got a '
+                                  f"{html.escape(short_name((pull.media_type or '').split(';')[0]))} manifest{converted}, "
+                                  f"digest <code>{pull.digest}</code>")
         else:
-            name = self.reference.rpartition(":")[0]
-            ref = self.reference if self.by.value == "tag" else f"{name}@{push.digest}"
-            pull = rc.Engine(self.pull_engine.value, registry).pull(ref)
-            self.pull_result = pull
-            exchanges += list(pull.exchanges)
-            printed += _lines_html(f"docker {self.pull_engine.value} pull {ref}", pull.output)
-            if pull.ok:
-                self.outcome.value = (f'<b style="color:#1a7f37">\u2714 pull worked</b>: got a '
-                                      f"{html.escape(pull.media_type or '')} manifest, digest <code>{pull.digest}</code>")
-            else:
-                self.outcome.value = f'<b style="color:#cf222e">\u2718 pull failed:</b> {html.escape(str(pull.error))}'
+            self.outcome.value = (f'<b style="color:#cf222e">\u2718 {html.escape(result.outcome)}:</b> '
+                                  f"{html.escape(str(result.error))}")
         self.printed.value = printed
         self.wire.exchanges = exchanges
-        return self.pull_result or push
+        return result
 
     def __repr__(self) -> str:
         return (f"Playground(push_engine={self.push_engine.value!r}, registry={self.registry.value!r}, "
-                f"pull_engine={self.pull_engine.value!r}, by={self.by.value!r})")
+                f"pull_engine={self.pull_engine.value!r}, by={self.by.value!r}, kind={self.kind.value!r})")
 
 
 def _ordered(column) -> list[str]:

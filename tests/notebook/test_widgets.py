@@ -34,10 +34,21 @@ def test_playground_controls_change_the_scenario():
     play = Playground()
     play.push_engine.value, play.registry.value, play.pull_engine.value = "1.9", "2.7", "1.9"
     result = play.run()
-    assert result is play.push_result and not result.ok
-    assert play.pull_result is None
+    assert result is play.result and result.push is play.push_result and not result.ok
+    assert play.pull_result is None and result.outcome == "push failed"
     assert "push failed" in play.outcome.value and "500" in play.outcome.value
-    assert repr(play) == "Playground(push_engine='1.9', registry='2.7', pull_engine='1.9', by='tag')"
+    assert repr(play) == "Playground(push_engine='1.9', registry='2.7', pull_engine='1.9', by='tag', kind='image')"
+
+
+def test_playground_pushes_a_manifest_list():
+    play = Playground(registry="2.3.1", pull_engine="1.9")
+    play.kind.value = "list"
+    play.run_button.click()
+    assert play.result.kind == "list" and play.result.ok and play.result.converted
+    assert "converted by the registry" in play.outcome.value and "schema1 (signed)" in play.outcome.value
+    play.registry.value = "3.0"
+    play.run_button.click()
+    assert "Schema 2 manifest not supported by client" in play.outcome.value
 
 
 def test_playground_wire_view_lists_every_exchange_of_push_and_pull():
