@@ -40,6 +40,9 @@ def test_lesson_shape(path):
     predict = next(i for i, s in enumerate(code) if s.lstrip().startswith("Predict("))
     assert any("SelfCheck(" in s for s in code[predict:]), "a self-check after the prediction"
     assert "## Key points" in source(all_cells[-1]) or "## Key points" in source(all_cells[-2])
+    markdown = "\n".join(source(c) for c in all_cells if c["cell_type"] == "markdown")
+    assert "What happened and why" in markdown
+    assert re.search(r"distribution/distribution#\d+|distribution `|moby `|PR #\d+", markdown), "cite the source"
     for c in all_cells:
         if c["cell_type"] == "code" and ("Predict(" in source(c) or "SelfCheck(" in source(c)):
             assert c["metadata"].get("jupyter", {}).get("source_hidden"), "quiz and solution code stays hidden"
