@@ -53,7 +53,7 @@ class Behaviour:
     converted_digest_header: str     # "stored" (2.3.0 bug, distribution#1444) or "converted"
     list_rewrite_digest: str         # "list" (2.3-2.6 bug, distribution#2395) or "child" (2.7+)
     list_schema2_child_refused: bool  # 3.0: 400 "Schema 2 manifest not supported by client"
-    keep_author: bool                # 2.5+: conversion keeps history "author"
+    keep_author: bool                # from 2.4.1: conversion keeps history "author" (commit 93d76247f)
     schema1_signatures: str          # "stored" (<=2.4 serve the pushed signatures), "fresh" (2.5+ re-sign)
     unknown_tag_detail_has_name: bool  # <=2.2: {"Name","Tag"}; from 2.3: {"Tag"}
     stored_schema1_unreadable: bool  # 3.0: stored schema1 -> 500 UNKNOWN
@@ -91,9 +91,11 @@ _V230 = replace(_V22, version="2.3.0", released="2016-02", put_parser="content-t
                 head_routed=True, legacy_schema1_content_type=False, converts_schema2=True,
                 converted_digest_header="stored", unknown_tag_detail_has_name=False, mount=True)
 _V231 = replace(_V230, version="2.3.1", released="2016-02", converted_digest_header="converted")
-_V24 = replace(_V231, version="2.4", released="2016-04", event_tag=True)
-_V25 = replace(_V24, version="2.5", released="2016-07", accept="split", keep_author=True,
-               schema1_signatures="fresh")
+# The 2.4 row models 2.4.1: the conversion keeps history "author" from v2.4.1
+# (distribution commit 93d76247f; 2.4.0 still drops it), earlier than the 2.5
+# the behaviour reference gives.
+_V24 = replace(_V231, version="2.4", released="2016-05", event_tag=True, keep_author=True)
+_V25 = replace(_V24, version="2.5", released="2016-07", accept="split", schema1_signatures="fresh")
 _V26 = replace(_V25, version="2.6", released="2016-11")
 _V27 = replace(_V26, version="2.7", released="2018-10", schema2_requires_media_type=True,
                schema2_version_checked=True, oci=True, schema1_push_switch=True,
@@ -112,11 +114,15 @@ REGISTRY_VERSIONS: tuple[str, ...] = tuple(BEHAVIOURS)
 
 _ALIASES = {"2.0.0": "2.0", "2.0.1": "2.0", "2.1.0": "2.1", "2.1.1": "2.1", "2.2": "2.2.1",
             "2.2.0": "2.2.1", "2.3": "2.3.1"}
+#: Patch releases whose behaviour differs from their family's row.
+_UNLIKE_FAMILY = {"2.4.0": {"keep_author": False}}
 
 
 def behaviour(version: str) -> Behaviour:
     """The row for ``version`` ("2.3.0", "2.8.2", "3.0.0"...); ValueError if unknown."""
     version = str(version).removeprefix("v")
+    if version in _UNLIKE_FAMILY:
+        return replace(BEHAVIOURS[version.rsplit(".", 1)[0]], version=version, **_UNLIKE_FAMILY[version])
     if version in BEHAVIOURS:
         return BEHAVIOURS[version]
     if version in _ALIASES:
