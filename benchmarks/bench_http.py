@@ -32,10 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import regcompat as rc  # noqa: E402
-from regcompat.engine.http import HTTPTransport  # noqa: E402
-from regcompat.testing import random_image  # noqa: E402
-from tests.live.processes import RealRegistry, free_port, wait_until_serving  # noqa: E402
+import regcompat as rc
+from regcompat.engine.http import HTTPTransport
+from regcompat.testing import random_image
+from tests.live.processes import RealRegistry, free_port, wait_until_serving
 
 BUDGET = 0.5
 REPO = "bench/app"

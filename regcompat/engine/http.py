@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import http.client
 import threading
+from typing import Self
 from urllib.parse import urlsplit
 
 from ..messages import Headers, Request, Response
@@ -105,7 +106,7 @@ class HTTPTransport:
             self._conn.close()
             self._conn = None
 
-    def __enter__(self) -> "HTTPTransport":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

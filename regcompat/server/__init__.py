@@ -13,4 +13,4 @@ from __future__ import annotations
 from .serve import run, serve
 from .wsgi import make_app
 
-__all__ = ["make_app", "serve", "run"]
+__all__ = ["make_app", "run", "serve"]

@@ -27,7 +27,7 @@ from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from ..messages import Response
 
-__all__ = ["go_precheck", "decoded_target"]
+__all__ = ["decoded_target", "go_precheck"]
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

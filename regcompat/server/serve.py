@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from .wsgi import LOGGER_NAME, make_app
 
-__all__ = ["serve", "run", "create_server", "WAITRESS_SETTINGS"]
+__all__ = ["WAITRESS_SETTINGS", "create_server", "run", "serve"]
 
 WAITRESS_SETTINGS = {
     "ident": "",

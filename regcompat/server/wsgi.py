@@ -57,7 +57,7 @@ from ..errors import ErrorCode, RegistryError, to_envelope
 from ..messages import Headers, Request, Response, reason_phrase
 from .gohttp import decoded_target, go_precheck
 
-__all__ = ["make_app", "CHUNK_SIZE", "LOGGER_NAME"]
+__all__ = ["CHUNK_SIZE", "LOGGER_NAME", "make_app"]
 
 LOGGER_NAME = "regcompat.server"
 CHUNK_SIZE = 1 << 20

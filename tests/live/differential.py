@@ -27,7 +27,7 @@ from regcompat.engine.http import HTTPTransport
 from regcompat.manifest import libtrust, manifest_digest, schema1
 from regcompat.messages import Request, Response
 
-__all__ = ["Pair", "Mismatch", "compare", "SIGNED_SCHEMA1", "with_digest", "target_of"]
+__all__ = ["SIGNED_SCHEMA1", "Mismatch", "Pair", "compare", "target_of", "with_digest"]
 
 SIGNED_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+prettyjws"
 HEADERS = ("Content-Type", "Docker-Content-Digest", "Etag", "Range", "Allow",
@@ -83,7 +83,7 @@ def _compare_body(request: Request, real: Response, ours: Response, pushed) -> l
             same = schema1.parse(real.body).canonical == schema1.parse(ours.body).canonical
             libtrust.verify(real.body)
             libtrust.verify(ours.body)
-        except Exception as exc:  # a parse or signature failure is a difference to report
+        except ValueError as exc:  # ManifestError: a parse or signature failure is a difference
             return [f"signed schema1 body: {exc}"]
         return [] if same else ["converted schema1: canonical payloads differ"]
     return [f"body: real {real.body[:300]!r}, regcompat {ours.body[:300]!r}"]

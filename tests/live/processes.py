@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["free_port", "RealRegistry", "wait_until_serving"]
+__all__ = ["RealRegistry", "free_port", "wait_until_serving"]
 
 CONFIG = """\
 version: 0.1
@@ -74,7 +74,7 @@ class RealRegistry:
         self._dir = tempfile.TemporaryDirectory(prefix="regcompat-live-")
         self.url = ""
 
-    def start(self) -> "RealRegistry":
+    def start(self) -> RealRegistry:
         root = Path(self._dir.name)
         for attempt in range(5):
             port = free_port()
@@ -84,10 +84,9 @@ class RealRegistry:
                                             level="error" if self.quiet else "info",
                                             quiet=str(self.quiet).lower(),
                                             extra=SCHEMA1 if self.schema1 else ""))
-            log = open(root / "registry.log", "ab")
-            self.process = subprocess.Popen([self.binary, "serve", str(config)], stdout=log,
-                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-            log.close()
+            with open(root / "registry.log", "ab") as log:
+                self.process = subprocess.Popen([self.binary, "serve", str(config)], stdout=log,
+                                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             try:
                 wait_until_serving(port, self.process)
             except RuntimeError:

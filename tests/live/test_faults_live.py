@@ -56,7 +56,7 @@ def test_malformed_request(real_registry, ours, name):
 def _upload_target(url: str, repo: str) -> str:
     answer = exchange(port_of(url), f"POST /v2/{repo}/blobs/uploads/ HTTP/1.1\r\nHost: x\r\n"
                                     f"Content-Length: 0\r\n\r\n".encode())
-    location = [line for line in answer.split(b"\r\n") if line.lower().startswith(b"location:")][0]
+    location = next(line for line in answer.split(b"\r\n") if line.lower().startswith(b"location:"))
     value = location.split(b":", 1)[1].strip().decode()
     return value[value.index("/v2/"):]
 

@@ -14,7 +14,7 @@ empty-layer history entries, and with non-ASCII and ``<>&`` in the config.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -44,7 +44,7 @@ IMAGES = {
     "seed4-no-empty": lambda: random_image(4, empty_layers=False),
     "seed5-exotic-no-empty": lambda: random_image(5, layers=1, empty_layers=False, exotic=True),
 }
-NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def push_blobs(pair, repo: str, image: Image, *, chunked: bool) -> None:

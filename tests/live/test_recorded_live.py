@@ -42,7 +42,7 @@ def _replay(pair, name: str, repo: str) -> int:
             locations = (target_of(real.headers["Location"]), target_of(ours.headers["Location"]))
         recorded = entry["response"]
         assert real.status == recorded["status"], f"{step}: the live registry is not configured as recorded"
-        recorded_type = dict((k.lower(), v) for k, v in recorded["headers"]).get("content-type")
+        recorded_type = {k.lower(): v for k, v in recorded["headers"]}.get("content-type")
         assert real.headers.get("Content-Type") == recorded_type, step
         steps += 1
     return steps

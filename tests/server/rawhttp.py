@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import socket
 
-__all__ = ["exchange", "status_of", "port_of", "body_of", "tls_client_hello"]
+__all__ = ["body_of", "exchange", "port_of", "status_of", "tls_client_hello"]
 
 
 def port_of(url: str) -> int:
@@ -38,7 +38,7 @@ def exchange(port: int, data: bytes, *, half_close: bool = False, timeout: float
                         break
                     if re.search(rb"(?im)^transfer-encoding:\s*chunked", head) and body.endswith(b"0\r\n\r\n"):
                         break
-        except (ConnectionResetError, BrokenPipeError, socket.timeout):
+        except (TimeoutError, ConnectionResetError, BrokenPipeError):
             pass
         return out
 

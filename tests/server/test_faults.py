@@ -77,7 +77,7 @@ def test_malformed_requests_get_go_registry_statuses(served, data, status):
 
 
 def test_tls_handshake_gets_go_400_immediately(served):
-    registry, url = served
+    _, url = served
     started = time.monotonic()
     answer = exchange(port_of(url), tls_client_hello(), timeout=5)
     assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n") and answer.endswith(b"\r\n\r\n400 Bad Request")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+from typing import ClassVar
 
 import pytest
 
@@ -15,7 +16,7 @@ from tests.live.processes import free_port
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    seen: list = []
+    seen: ClassVar[list] = []
     close_after_each = False
 
     def _answer(self) -> None:

@@ -8,7 +8,14 @@ import logging
 import pytest
 
 import regcompat as rc
-from regcompat.server.wsgi import CHUNK_SIZE, make_app, read_body, request_headers, request_target, status_line
+from regcompat.server.wsgi import (
+    CHUNK_SIZE,
+    make_app,
+    read_body,
+    request_headers,
+    request_target,
+    status_line,
+)
 
 
 class Recorder:
