@@ -31,6 +31,8 @@ def _request_label(row) -> str:
     if row.method in ("GET", "HEAD") and "/manifests/" in row.path:
         accept = ", ".join(short_name(a) for a in row.accept) or "no Accept"
         label += f"\nAccept: {accept}"
+    elif row.method == "PUT" and "/manifests/" in row.path:
+        label += f"\nContent-Type: {short_name(row.sent_type) if row.sent_type else 'none'}"
     return label
 
 

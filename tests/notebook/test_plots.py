@@ -83,3 +83,15 @@ def test_bad_digest_is_a_clear_error():
     with pytest.raises(ValueError, match="not a hexadecimal digest"):
         plot_fingerprint(ax, "sha256:" + "z" * 64)
     plt.close(fig)
+
+
+def test_sequence_diagram_shows_what_a_put_declares_and_the_error_code():
+    err = json.dumps({"errors": [{"code": "MANIFEST_INVALID", "message": "manifest invalid", "detail": {}}]}).encode()
+    put = Exchange(Request("PUT", "/v2/demo/app/manifests/latest", [], b"{}"),
+                   Response(400, [("Content-Type", "application/json; charset=utf-8")], err))
+    fig, ax = plt.subplots()
+    plot_sequence(ax, [put])
+    texts = [t.get_text() for t in ax.texts]
+    assert "PUT /v2/demo/app/manifests/latest\nContent-Type: none" in texts
+    assert "400  MANIFEST_INVALID" in texts
+    render(fig)
