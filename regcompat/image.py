@@ -23,6 +23,7 @@ import io
 import struct
 import tarfile
 import zlib
+from functools import lru_cache
 from collections.abc import Mapping
 
 from regcompat import gojson
@@ -200,8 +201,11 @@ def build_config(*, architecture: str, os: str, diff_ids: list[str], history: li
     return gojson.marshal(dict(sorted(doc.items())))
 
 
+@lru_cache(maxsize=1)
 def sample_image() -> Image:
-    """The deterministic demo image of the lessons: two real layers and an empty-layer CMD."""
+    """The deterministic demo image of the lessons: two real layers and an empty-layer CMD.
+
+    Built once per process and shared (an Image is never modified)."""
     hello, hello_id = layer_blob({"hello.txt": b"Hello from regcompat!\n"})
     motd, motd_id = layer_blob({"etc/motd": b"Welcome to the regcompat demo image.\n"})
     history = [

@@ -19,6 +19,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..reference import _PATH_COMPONENT, _TAG
 
@@ -89,6 +90,7 @@ def _clean(path: str) -> str:
     return cleaned
 
 
+@lru_cache(maxsize=4096)
 def parse_route(path: str, *, legacy_digests: bool = False) -> Route | Redirect | None:
     """The route for ``path``, a redirect, or None for gorilla's 404.
     ``legacy_digests``: route digests as distribution up to 2.6 did."""
