@@ -67,3 +67,32 @@ def test_run_serves_in_the_foreground_and_logs_each_request():
     access = [line for line in lines if '"GET ' in line]
     assert len(access) == 2  # the readiness probe and ours
     assert '"GET /v2/nope/manifests/x HTTP/1.1" 404' in access[1] and '"docker/1.9.1"' in access[1]
+
+
+def test_cli_serve_end_to_end():
+    """``regcompat serve --registry-version 2.8 --schema1-push`` answers a signed schema1 push with 201."""
+    from datetime import datetime, timezone
+
+    from regcompat.manifest import libtrust
+    from regcompat.manifest.convert import EMPTY_LAYER, EMPTY_LAYER_DIGEST
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "regcompat.cli", "serve", "--registry-version", "2.8",
+                                "--port", str(port), "--schema1-push"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_serving(port, process)
+        image = rc.sample_image()
+        with HTTPTransport(f"http://127.0.0.1:{port}") as transport:
+            blobs = [(b.digest, b.data) for b in image.layers] + [(EMPTY_LAYER_DIGEST, EMPTY_LAYER)]
+            for digest, data in blobs:
+                start = transport.handle(rc.Request("POST", "/v2/cli/app/blobs/uploads/"))
+                assert transport.handle(rc.Request("PUT", f"{start.headers['Location']}&digest={digest}",
+                                                   body=data)).status == 201
+            signed = libtrust.sign(image.schema1_payload("cli/app", "old"), libtrust.TrustKey.from_seed("cli"),
+                                   now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+            put = transport.handle(rc.Request("PUT", "/v2/cli/app/manifests/old", body=signed))
+            assert put.status == 201, put.body
+    finally:
+        process.terminate()
+        process.wait(10)
