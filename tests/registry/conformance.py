@@ -1,7 +1,7 @@
 """Replay the recorded sessions of real registries against the model.
 
-The recordings live in the project's shared conformance folder (``conformance/`` next to the
-repository's parent, see README). Upload URLs are server-specific, so an
+The recordings are golden data kept in ``tests/golden/conformance/`` (one
+JSON line per exchange; the README there says how they were made). Upload URLs are server-specific, so an
 upload's final PUT follows the ``Location`` the model returned for the POST
 before it, with the recorded ``digest`` parameter.
 """
@@ -29,15 +29,9 @@ SESSIONS = {
 
 
 def conformance_dir() -> Path:
+    """The recorded sessions: ``tests/golden/conformance`` (or $REGCOMPAT_CONFORMANCE)."""
     env = os.environ.get("REGCOMPAT_CONFORMANCE")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "shared" / "conformance"
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("recorded sessions not found; set REGCOMPAT_CONFORMANCE")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / "golden" / "conformance"
 
 
 @dataclass
