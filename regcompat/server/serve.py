@@ -38,33 +38,55 @@ WAITRESS_SETTINGS = {
 
 
 def create_server(registry, host: str = "127.0.0.1", port: int = 0, **settings):
-    """A waitress server (not yet running) for ``registry``, with our hooks."""
+    """A waitress server (not yet running) for ``registry``, with our hooks.
+
+    waitress returns one server per listening socket, wrapped when a host name
+    resolves to several addresses (``localhost`` as ``::1`` and ``127.0.0.1``);
+    every one of them gets the hooks.
+    """
     import waitress.server
 
     from ._waitress import RawHeaderChannel
 
     options = {**WAITRESS_SETTINGS, **settings}
-    server = waitress.server.create_server(make_app(registry), host=host, port=port, **options)
-    server.channel_class = RawHeaderChannel
+    if "listen" not in options:
+        options.update(host=host, port=port)
+    server = waitress.server.create_server(make_app(registry), **options)
+    for listener in _listeners(server):
+        listener.channel_class = RawHeaderChannel
     return server
 
 
+def _socket_map(server) -> dict:
+    return server._map if hasattr(server, "_map") else server.map
+
+
+def _listeners(server) -> list:
+    from waitress.server import BaseWSGIServer
+
+    return [d for d in _socket_map(server).values() if isinstance(d, BaseWSGIServer)]
+
+
 def base_url(server) -> str:
-    host = server.effective_host
+    """``http://host:port`` of the (first) listening socket."""
+    if hasattr(server, "effective_listen"):
+        host, port = server.effective_listen[0]
+    else:
+        host, port = server.effective_host, server.effective_port
     if ":" in str(host):
         host = f"[{host}]"
-    return f"http://{host}:{server.effective_port}"
+    return f"http://{host}:{port}"
 
 
 @contextlib.contextmanager
 def serve(registry, host: str = "127.0.0.1", port: int = 0, **settings) -> Iterator[str]:
     """Serve ``registry`` from a background thread; yield its base URL."""
     server = create_server(registry, host, port, **settings)
-    thread = threading.Thread(target=server.run, name=f"regcompat-serve-{server.effective_port}",
-                              daemon=True)
+    url = base_url(server)
+    thread = threading.Thread(target=server.run, name=f"regcompat-serve-{url}", daemon=True)
     thread.start()
     try:
-        yield base_url(server)
+        yield url
     finally:
         _stop(server, thread)
 
@@ -75,12 +97,13 @@ def _stop(server, thread: threading.Thread, timeout: float = 10.0) -> None:
     The loop thread only ever looks dispatchers up in the map, so emptying it
     from here is safe; sockets are closed once that thread has finished.
     """
-    socket_map = server._map
+    socket_map = _socket_map(server)
+    listeners = _listeners(server)
     dispatchers = list(socket_map.values())
     socket_map.clear()
     try:
-        server.pull_trigger()  # wake select() now rather than at its timeout
-    except OSError:
+        listeners[0].pull_trigger()  # wake select() now rather than at its timeout
+    except (OSError, IndexError):
         pass
     thread.join(timeout)
     for dispatcher in dispatchers:

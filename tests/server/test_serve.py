@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC
 from urllib.parse import urlsplit
 
 import pytest
@@ -71,7 +72,7 @@ def test_run_serves_in_the_foreground_and_logs_each_request():
 
 def test_cli_serve_end_to_end():
     """``regcompat serve --registry-version 2.8 --schema1-push`` answers a signed schema1 push with 201."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from regcompat.manifest import libtrust
     from regcompat.manifest.convert import EMPTY_LAYER, EMPTY_LAYER_DIGEST
@@ -90,9 +91,37 @@ def test_cli_serve_end_to_end():
                 assert transport.handle(rc.Request("PUT", f"{start.headers['Location']}&digest={digest}",
                                                    body=data)).status == 201
             signed = libtrust.sign(image.schema1_payload("cli/app", "old"), libtrust.TrustKey.from_seed("cli"),
-                                   now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+                                   now=datetime(2026, 1, 1, tzinfo=UTC))
             put = transport.handle(rc.Request("PUT", "/v2/cli/app/manifests/old", body=signed))
             assert put.status == 201, put.body
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_several_listening_sockets_all_get_the_hooks():
+    """A host name resolving to several addresses makes waitress wrap several servers."""
+    from regcompat.server.serve import _stop, base_url, create_server
+
+    class Recorder:
+        def __init__(self):
+            self.accepts = []
+
+        def handle(self, request):
+            self.accepts.append(request.headers.get_all("Accept"))
+            return rc.Response(200, [], b"")
+
+    recorder = Recorder()
+    a, b = free_port(), free_port()
+    server = create_server(recorder, listen=f"127.0.0.1:{a} 127.0.0.1:{b}")
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        assert base_url(server) == f"http://127.0.0.1:{a}"
+        for port in (a, b):
+            with HTTPTransport(f"http://127.0.0.1:{port}") as transport:
+                transport.handle(rc.Request("GET", "/v2/", [("Accept", "a"), ("Accept", "b")]))
+    finally:
+        _stop(server, thread)
+    assert recorder.accepts == [["a", "b"], ["a", "b"]]  # separate lines: the parser hook is on both
+    assert not thread.is_alive()
