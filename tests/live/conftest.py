@@ -4,7 +4,8 @@ Session-scoped servers (tests use their own repository names, so they never
 see each other's data): the real registry with its default configuration and
 with ``compatibility: schema1: enabled: true``; regcompat serving
 ``Registry("2.8")`` and ``Registry("2.8", schema1_push=True)`` through the
-waitress server. ``pair`` / ``pair_schema1`` drive one real and one model
+waitress server; their stores are checked with ``validate_store`` when the
+session ends. ``pair`` / ``pair_schema1`` drive one real and one model
 registry in lockstep (see differential.py).
 """
 
@@ -14,6 +15,7 @@ import pytest
 
 import regcompat as rc
 from regcompat.server import serve
+from regcompat.testing import validate_store
 from tests.conftest import require_tool
 
 from .differential import Pair
@@ -38,18 +40,21 @@ def real_registry_schema1():
     yield from _real(schema1=True)
 
 
-@pytest.fixture(scope="session")
-def ours():
-    registry = rc.Registry("2.8")
+def _ours(**config):
+    registry = rc.Registry("2.8", **config)
     with serve(registry) as url:
         yield registry, url
+    validate_store(registry)  # whatever the session sent, the store stayed consistent
+
+
+@pytest.fixture(scope="session")
+def ours():
+    yield from _ours()
 
 
 @pytest.fixture(scope="session")
 def ours_schema1():
-    registry = rc.Registry("2.8", schema1_push=True)
-    with serve(registry) as url:
-        yield registry, url
+    yield from _ours(schema1_push=True)
 
 
 @pytest.fixture
