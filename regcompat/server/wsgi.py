@@ -20,10 +20,12 @@ negotiation and every answer belong to the registry model. What it keeps:
   and ``MANIFEST_INVALID`` (manifest PUT) or ``UNKNOWN`` (blob upload PATCH,
   or PUT with a ``digest``: without one the handler answers "digest missing"
   before reading), detail ``"client disconnected"``; other routes ignore
-  their body as Go's handlers do, so the model answers them. Left out: the
-  checks distribution makes before reading an upload body (unknown upload
-  session, Content-Range); a cut-short body there gets 499 here. That the
-  same holds before 2.8 is UNCONFIRMED.
+  their body as Go's handlers do, so the model answers them, and so does an
+  upload whose session is unknown or invalid (checked first, as distribution
+  does, by asking the model for the session's status). Left out: the 2.7+
+  ``Content-Range`` check, also made before reading; a cut-short PATCH with a
+  wrong range gets 499 here, 416 there. That the same holds before 2.8 is
+  UNCONFIRMED.
 
 Responses: status line with Go's reason phrase (``status code N`` for codes
 Go has no text for), headers as the model gives them (``Content-Length``
@@ -77,11 +79,12 @@ def make_app(registry, *, logger: logging.Logger | None = None):
         request, complete = to_request(environ)
         response = go_precheck(request.method, _raw_target(environ),
                                environ.get("SERVER_PROTOCOL", "HTTP/1.1"), request.headers.get("Host"))
-        if response is None and not complete:
-            response = truncated_response(request)
         if response is None:
             with lock:
-                response = registry.handle(request)
+                if not complete:
+                    response = truncated_response(request, registry.handle)
+                if response is None:
+                    response = registry.handle(request)
         body_iter = _send(environ, start_response, request, response)
         log.info("%s", access_line(environ, request, response, time.monotonic() - started))
         return body_iter
@@ -162,15 +165,23 @@ def read_body(environ: dict) -> tuple[bytes, bool]:
     return buffer.getvalue(), received == length
 
 
-def truncated_response(request: Request) -> Response | None:
-    """distribution 2.8.2's answer to a body cut short (see the module doc);
-    None for routes whose handler never reads the body."""
+def truncated_response(request: Request, handle: Callable[[Request], Response] | None = None) -> Response | None:
+    """distribution 2.8.2's answer to a body cut short (see the module doc); None
+    when the handler answers before reading the body, so the model answers.
+
+    For an upload, distribution checks the session before reading: ``handle``
+    (the model) is asked for the session's status first, without the body,
+    and an unknown or invalid session leaves the answer to the model.
+    """
     path = urlsplit(request.target).path
     if request.method == "PUT" and "/manifests/" in path:
         code = ErrorCode.MANIFEST_INVALID
     elif "/blobs/uploads/" in path and (request.method == "PATCH"
                                         or (request.method == "PUT" and request.query.get("digest"))):
         code = ErrorCode.UNKNOWN
+        probe = Request("GET", request.target, request.headers.without("Content-Length"))
+        if handle is not None and handle(probe).status >= 400:
+            return None
     else:
         return None
     body = to_envelope(RegistryError(code, detail="client disconnected"))

@@ -61,12 +61,19 @@ def _upload_target(url: str, repo: str) -> str:
     return value[value.index("/v2/"):]
 
 
-@pytest.mark.parametrize("kind", ["manifest-put", "upload-patch", "upload-put-digest", "upload-put-no-digest"])
+@pytest.mark.parametrize("kind", ["manifest-put", "upload-patch", "upload-put-digest", "upload-put-no-digest",
+                                  "unknown-session-patch", "unknown-session-put", "bad-state-patch"])
 def test_body_cut_short(real_registry, ours, kind):
     answers = []
     for url in (real_registry.url, ours[1]):
         if kind == "manifest-put":
             method, target = "PUT", "/v2/faults/short/manifests/latest"
+        elif kind.startswith(("unknown-session", "bad-state")):
+            target = "/v2/faults/short/blobs/uploads/0c1f6b4e-9b8a-4c3e-8a43-1d2a3b4c5d6e"
+            target += "?_state=AAAA" if kind == "bad-state-patch" else ""
+            method = "PUT" if kind.endswith("put") else "PATCH"
+            if method == "PUT":
+                target += "?digest=sha256:" + "0" * 64
         else:
             target = _upload_target(url, "faults/short")
             method = "PATCH" if kind == "upload-patch" else "PUT"
@@ -118,3 +125,11 @@ def test_chunked_patch_upload_as_docker_sends_it(real_registry, ours):
                         for a in (patch, put)])
     assert results[0] == results[1]
     assert results[0][1][0] == 201 and results[0][1][2] == digest.encode()
+
+
+@pytest.mark.parametrize("token", ["garbage", "a", "abc", "abcde", "Zm9v!!", "AAAA", "%zz"])
+def test_undecodable_upload_state_token(real_registry, ours, token):
+    """distribution reports a bad base64 ``_state`` with Go's CorruptInputError as the detail: a number."""
+    request = (f"PATCH /v2/faults/state/blobs/uploads/0c1f6b4e-9b8a-4c3e-8a43-1d2a3b4c5d6e?_state={token} "
+               f"HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc").encode()
+    _compare(exchange(port_of(real_registry.url), request), exchange(port_of(ours[1]), request))

@@ -97,14 +97,21 @@ def test_short_body_is_reported_incomplete():
     ("PUT", "/v2/a/b/blobs/uploads/u?_state=x&digest=sha256:00", "UNKNOWN"),
 ])
 def test_cut_short_body_gets_distribution_499_and_never_reaches_the_model(method, uri, code):
-    registry = Recorder()
+    registry = Recorder(rc.Response(204, [], b""))  # uploads: the model says the session exists
     status, headers, body = call(make_app(registry), environ(method, uri, b"abc", length=100))
     assert status == "499 status code 499"
     assert dict(headers)["Content-Type"] == "text/plain; charset=utf-8"
     assert body == (b'{"errors":[{"code":"' + code.encode() + b'","message":"'
                     + (b"manifest invalid" if code == "MANIFEST_INVALID" else b"unknown error")
                     + b'","detail":"client disconnected"}]}\n')
-    assert registry.requests == []
+    assert [(r.method, r.body) for r in registry.requests] == ([("GET", b"")] if "uploads" in uri else [])
+
+
+def test_cut_short_upload_to_an_unknown_session_is_answered_by_the_model():
+    registry = Recorder(rc.Response(404, [], b"unknown session"))
+    status, _, body = call(make_app(registry), environ("PATCH", "/v2/a/b/blobs/uploads/u", b"abc", length=100))
+    assert status == "404 Not Found" and body == b"unknown session"
+    assert [(r.method, r.body) for r in registry.requests] == [("GET", b""), ("PATCH", b"abc")]
 
 
 @pytest.mark.parametrize("method,uri", [("GET", "/v2/"), ("PUT", "/v2/a/b/blobs/uploads/u?_state=x"),
@@ -116,10 +123,10 @@ def test_cut_short_body_on_a_route_that_answers_before_reading_goes_to_the_model
 
 
 def test_truncation_flag_from_the_server_counts_even_without_content_length():
-    registry = Recorder()
+    registry = Recorder(rc.Response(204, [], b""))
     env = environ("PATCH", "/v2/a/blobs/uploads/u", **{"regcompat.body_truncated": True})
     status, _, _ = call(make_app(registry), env)
-    assert status.startswith("499") and registry.requests == []
+    assert status.startswith("499") and [r.method for r in registry.requests] == ["GET"]
 
 
 def test_request_reaches_the_model_unchanged():
