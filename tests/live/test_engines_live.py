@@ -16,35 +16,12 @@ import pytest
 import regcompat as rc
 from regcompat.server import serve
 from regcompat.testing import random_image
+from tests.server.engineflows import flows
 
 pytestmark = pytest.mark.live
 
 PUSHERS = ["1.9", "1.10", "17.06", "27"]
-PULLERS = ["1.6", "1.9", "1.10", "1.12", "27"]
 IMAGES = {"sample": rc.sample_image, "seed7": lambda: random_image(7), "seed8-exotic": lambda: random_image(8, exotic=True)}
-
-
-def _summary(push, pulls, host: str) -> dict:
-    """Everything the user sees, with the registry's address (printed by engines) made neutral."""
-    def text(value):
-        return None if value is None else value.replace(host, "REGISTRY")
-
-    return {
-        "push": (push.ok, push.digest, push.media_type, push.size, tuple(map(text, push.output)), text(push.error)),
-        "pulls": {key: (p.ok, p.digest, p.media_type, tuple(map(text, p.output)), text(p.error))
-                  for key, p in pulls.items()},
-    }
-
-
-def _flows(target, image, pusher: str, repo: str) -> dict:
-    push = rc.Engine(pusher, target).push(image, f"{repo}:latest")
-    pulls = {}
-    for puller in PULLERS:
-        pulls[(puller, "tag")] = rc.Engine(puller, target).pull(f"{repo}:latest")
-        if push.digest:
-            pulls[(puller, "digest")] = rc.Engine(puller, target).pull(f"{repo}@{push.digest}")
-    host = target.removeprefix("http://") if isinstance(target, str) else "localhost:5000"
-    return _summary(push, pulls, host)
 
 
 @pytest.mark.parametrize("schema1", [False, True], ids=["default", "schema1-enabled"])
@@ -53,9 +30,9 @@ def test_engine_flows_match_the_real_registry(request, schema1, pusher, kind):
     real = request.getfixturevalue("real_registry_schema1" if schema1 else "real_registry")
     image = IMAGES[kind]()
     repo = f"engines/{'s1' if schema1 else 'def'}-{pusher.replace('.', '')}-{kind}"
-    in_process = _flows(rc.Registry("2.8", schema1_push=schema1), image, pusher, repo)
+    in_process = flows(rc.Registry("2.8", schema1_push=schema1), image, pusher, repo)
     with serve(rc.Registry("2.8", schema1_push=schema1)) as url:
-        served = _flows(url, image, pusher, repo)
-    live = _flows(real.url, image, pusher, repo)
+        served = flows(url, image, pusher, repo)
+    live = flows(real.url, image, pusher, repo)
     assert served == in_process
     assert live == in_process
