@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regcompat as rc
 
-__all__ = ["flows", "PULLERS"]
+__all__ = ["PULLERS", "flows"]
 
 PULLERS = ["1.6", "1.9", "1.10", "1.12", "27"]
 
