@@ -11,8 +11,10 @@ waitress settings that differ from its defaults, to answer as Go's net/http:
 no ``Server`` header (Go sends none); request header block up to
 1 MiB + 4 KiB, Go's ``DefaultMaxHeaderBytes`` plus the slack its reader
 allows (beyond it both answer 431); request bodies up to 4 GiB are accepted
-and spooled to a temporary file above 8 MiB before the model reads them.
-Left out: TLS, Unix sockets, several listening addresses.
+and spooled to a temporary file above 8 MiB before the model reads them;
+8 worker threads (the model itself runs one request at a time). A host name
+that resolves to several addresses gets one listening socket each; the URL
+is the first. Left out: TLS and Unix sockets.
 """
 
 from __future__ import annotations

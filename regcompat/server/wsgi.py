@@ -14,8 +14,8 @@ negotiation and every answer belong to the registry model. What it keeps:
   own, so folding them into one comma list would change the answer. Other
   WSGI servers fold repeated headers; then we split nothing and pass the fold;
 * the body, read by ``Content-Length`` in chunks. A body shorter than its
-  ``Content-Length`` (the client shut its side mid-upload) never reaches the
-  model: the answer is what distribution 2.8.2 gives, measured against
+  ``Content-Length`` (the client shut its side mid-upload) is never stored:
+  the answer is what distribution 2.8.2 gives, measured against
   Debian's build: ``499 status code 499`` with ``Content-Type: text/plain``
   and ``MANIFEST_INVALID`` (manifest PUT) or ``UNKNOWN`` (blob upload PATCH,
   or PUT with a ``digest``: without one the handler answers "digest missing"
@@ -29,7 +29,7 @@ negotiation and every answer belong to the registry model. What it keeps:
 
 Responses: status line with Go's reason phrase (``status code N`` for codes
 Go has no text for), headers as the model gives them (``Content-Length``
-added if missing), body streamed through ``wsgi.file_wrapper`` without a
+added if missing, except on HEAD, where the model decides), body streamed through ``wsgi.file_wrapper`` without a
 copy; HEAD, 204 and 304 send no body. One lock serialises ``handle``
 because the model is not thread-safe. One access-log line per request, in the
 combined format distribution's gorilla handler writes, on the
