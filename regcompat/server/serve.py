@@ -126,8 +126,6 @@ def run(registry, host: str = "127.0.0.1", port: int = 5000, **settings) -> None
         logger.setLevel(logging.INFO)
         logger.propagate = False
     server = create_server(registry, host, port, **settings)
-    version = getattr(registry, "version", "?")
-    print(f"regcompat: registry {version} listening on {base_url(server)}", file=sys.stderr, flush=True)
     try:
         server.run()
     except KeyboardInterrupt:  # pragma: no cover - interactive

@@ -63,9 +63,7 @@ def test_run_serves_in_the_foreground_and_logs_each_request():
     finally:
         process.terminate()
         _, err = process.communicate(timeout=10)
-    lines = err.splitlines()
-    assert f"registry 2.3.0 listening on http://127.0.0.1:{port}" in lines[0]
-    access = [line for line in lines if '"GET ' in line]
+    access = [line for line in err.splitlines() if '"GET ' in line]
     assert len(access) == 2  # the readiness probe and ours
     assert '"GET /v2/nope/manifests/x HTTP/1.1" 404' in access[1] and '"docker/1.9.1"' in access[1]
 
