@@ -15,9 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from urllib.parse import parse_qsl, urlsplit
+import re
+from urllib.parse import unquote_plus, urlsplit
 
 __all__ = ["Headers", "Request", "Response", "Exchange", "reason_phrase"]
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9a-fA-F]{2})")
 
 
 
@@ -118,10 +121,16 @@ class Request:
 
     @property
     def query(self) -> dict[str, str]:
-        """Query parameters (the first value of each name)."""
+        """Query parameters as Go's ``url.ParseQuery`` reads them: the first value
+        of each name; a pair with a malformed ``%`` escape is dropped."""
         result: dict[str, str] = {}
-        for key, value in parse_qsl(urlsplit(self.target).query, keep_blank_values=True):
-            result.setdefault(key, value)
+        for pair in urlsplit(self.target).query.split("&"):
+            if not pair:
+                continue
+            key, _, value = pair.partition("=")
+            if _BAD_ESCAPE.search(key) or _BAD_ESCAPE.search(value):
+                continue
+            result.setdefault(unquote_plus(key), unquote_plus(value))
         return result
 
 

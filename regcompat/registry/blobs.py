@@ -158,7 +158,11 @@ def _session(state: RegistryState, route: Route, request: Request) -> Upload:
     BLOB_UPLOAD_INVALID (seen against 2.8.2), an unknown id BLOB_UPLOAD_UNKNOWN,
     and a token whose offset disagrees with the bytes received cancels the
     upload (BLOB_UPLOAD_INVALID)."""
-    token = _read_state(request.query.get("_state", ""))
+    text = request.query.get("_state", "")
+    bad_byte = go_base64_error(text)
+    if bad_byte is not None:  # Go's CorruptInputError, an integer, is the detail
+        raise RegistryError(ErrorCode.BLOB_UPLOAD_INVALID, detail=bad_byte)
+    token = _read_state(text)
     if token is None or token.get("Name") != route.name or token.get("UUID") != route.uuid:
         raise RegistryError(ErrorCode.BLOB_UPLOAD_INVALID, detail=GO_ERROR)
     upload = state.store.uploads.get(route.uuid)
@@ -168,6 +172,30 @@ def _session(state: RegistryState, route: Route, request: Request) -> Upload:
         state.store.uploads.pop(upload.uuid, None)
         raise RegistryError(ErrorCode.BLOB_UPLOAD_INVALID)
     return upload
+
+
+_B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def go_base64_error(text: str) -> int | None:
+    """Where Go's ``base64.URLEncoding.DecodeString`` fails on ``text``, or None.
+
+    The index of the first byte outside the alphabet, or, when the input ends
+    inside a group of four, where that group starts (checked against 2.8.2:
+    ``garbage`` -> 4, ``abc`` -> 0, ``Zm9v!!`` -> 4)."""
+    for start in range(0, len(text), 4):
+        group = text[start:start + 4]
+        for offset, char in enumerate(group):
+            if char == "=":
+                rest = text[start + offset:]
+                if offset >= 2 and len(group) == 4 and rest == "=" * len(rest) and len(rest) <= 2:
+                    return None
+                return start + offset
+            if char not in _B64URL:
+                return start + offset
+        if len(group) < 4:
+            return start
+    return None
 
 
 def _read_state(text: str) -> dict | None:
