@@ -7,10 +7,23 @@ schema1, ``raw`` for everything else).
 
 from __future__ import annotations
 
+from regcompat import gojson
 from regcompat.digest import Digest, from_bytes
 from regcompat.manifest.descriptor import Descriptor
 
-__all__ = ["BaseManifest"]
+__all__ = ["BaseManifest", "serialize"]
+
+#: How each producer lays out the bytes: distribution's ``MarshalIndent`` with 3 spaces,
+#: image-spec tools' 2-space indent, or compact ``json.Marshal`` (containers/image, ggcr).
+_INDENTS = {"distribution": "   ", "indent": "  ", "compact": None}
+
+
+def serialize(doc: dict, style: str, *, styles: tuple[str, ...] = ("distribution", "compact")) -> bytes:
+    """The bytes a producer of ``style`` writes for ``doc`` (one of ``styles``)."""
+    if style not in styles:
+        raise ValueError(f"unknown style {style!r}; expected one of {', '.join(styles)}")
+    indent = _INDENTS[style]
+    return gojson.marshal(doc) if indent is None else gojson.marshal_indent(doc, "", indent)
 
 
 class BaseManifest:

@@ -12,9 +12,8 @@ when the first entry is an OCI manifest; pass ``media_type`` for that.
 
 from __future__ import annotations
 
-from regcompat import gojson
 from regcompat.mediatypes import MediaType
-from regcompat.manifest._base import BaseManifest
+from regcompat.manifest._base import BaseManifest, serialize
 from regcompat.manifest._decode import Fields, decode
 from regcompat.manifest.descriptor import Descriptor, Platform
 
@@ -63,10 +62,4 @@ def build(manifests: list[Descriptor], *, style: str = "distribution",
           media_type: str = MediaType.MANIFEST_LIST) -> ManifestList:
     doc = {"schemaVersion": 2, "mediaType": str(media_type),
            "manifests": [entry_json(d, style) for d in manifests]}
-    if style == "distribution":
-        raw = gojson.marshal_indent(doc, "", "   ")
-    elif style == "compact":
-        raw = gojson.marshal(doc)
-    else:
-        raise ValueError(f"unknown manifest list style {style!r}")
-    return parse(raw)
+    return parse(serialize(doc, style))

@@ -16,9 +16,8 @@ Left out: the ``data`` field is kept as its base64 text and not decoded.
 
 from __future__ import annotations
 
-from regcompat import gojson
+from regcompat.manifest._base import BaseManifest, serialize
 from regcompat.mediatypes import MediaType
-from regcompat.manifest._base import BaseManifest
 from regcompat.manifest._decode import Fields, decode
 from regcompat.manifest.descriptor import Descriptor
 
@@ -87,47 +86,35 @@ def parse_index(raw: bytes) -> OCIIndex:
     return m
 
 
-def _serialize(doc: dict, style: str) -> bytes:
-    if style == "compact":
-        return gojson.marshal(doc)
-    if style == "indent":
-        return gojson.marshal_indent(doc, "", "  ")
-    if style == "distribution":
-        return gojson.marshal_indent(doc, "", "   ")
-    raise ValueError(f"unknown OCI style {style!r}")
+def _document(media_type: str | None, artifact_type: str | None, style: str, body: dict,
+              subject: Descriptor | None, annotations: dict | None) -> bytes:
+    """image-spec key order around ``body`` (functions of the descriptor style);
+    distribution's ocischema writes no artifactType or subject."""
+    dstyle = "distribution" if style == "distribution" else "oci"
+    doc: dict = {"schemaVersion": 2}
+    if media_type:
+        doc["mediaType"] = str(media_type)
+    if artifact_type and style != "distribution":
+        doc["artifactType"] = artifact_type
+    doc.update({key: value(dstyle) for key, value in body.items()})
+    if subject is not None and style != "distribution":
+        doc["subject"] = subject.to_json(dstyle)
+    if annotations:
+        doc["annotations"] = dict(annotations)
+    return serialize(doc, style, styles=("compact", "indent", "distribution"))
 
 
 def build_manifest(config: Descriptor, layers: list[Descriptor], *, subject: Descriptor | None = None,
                    artifact_type: str | None = None, annotations: dict | None = None,
                    media_type: str | None = MediaType.OCI_MANIFEST, style: str = "compact") -> OCIManifest:
     """An OCI image manifest; ``media_type=None`` omits the field like pre-1.0.2 producers."""
-    dstyle = "distribution" if style == "distribution" else "oci"
-    doc: dict = {"schemaVersion": 2}
-    if media_type:
-        doc["mediaType"] = str(media_type)
-    if artifact_type and style != "distribution":
-        doc["artifactType"] = artifact_type
-    doc["config"] = config.to_json(dstyle)
-    doc["layers"] = [d.to_json(dstyle) for d in layers]
-    if subject is not None and style != "distribution":
-        doc["subject"] = subject.to_json(dstyle)
-    if annotations:
-        doc["annotations"] = dict(annotations)
-    return parse_manifest(_serialize(doc, style))
+    body = {"config": config.to_json, "layers": lambda dstyle: [d.to_json(dstyle) for d in layers]}
+    return parse_manifest(_document(media_type, artifact_type, style, body, subject, annotations))
 
 
 def build_index(manifests: list[Descriptor], *, subject: Descriptor | None = None,
                 artifact_type: str | None = None, annotations: dict | None = None,
                 media_type: str | None = MediaType.OCI_INDEX, style: str = "compact") -> OCIIndex:
-    dstyle = "distribution" if style == "distribution" else "oci"
-    doc: dict = {"schemaVersion": 2}
-    if media_type:
-        doc["mediaType"] = str(media_type)
-    if artifact_type and style != "distribution":
-        doc["artifactType"] = artifact_type
-    doc["manifests"] = [d.to_json(dstyle) for d in manifests]
-    if subject is not None and style != "distribution":
-        doc["subject"] = subject.to_json(dstyle)
-    if annotations:
-        doc["annotations"] = dict(annotations)
-    return parse_index(_serialize(doc, style))
+    """An OCI image index."""
+    body = {"manifests": lambda dstyle: [d.to_json(dstyle) for d in manifests]}
+    return parse_index(_document(media_type, artifact_type, style, body, subject, annotations))

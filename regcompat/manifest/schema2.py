@@ -15,9 +15,8 @@ Left out: distribution 2.8's ``annotations`` on the manifest itself.
 
 from __future__ import annotations
 
-from regcompat import gojson
 from regcompat.mediatypes import MediaType
-from regcompat.manifest._base import BaseManifest
+from regcompat.manifest._base import BaseManifest, serialize
 from regcompat.manifest._decode import Fields, decode
 from regcompat.manifest.descriptor import Descriptor
 
@@ -64,10 +63,4 @@ def build(config: Descriptor, layers: list[Descriptor], *, style: str = "distrib
           media_type: str = MediaType.SCHEMA2) -> Schema2Manifest:
     """Serialize a schema2 manifest as the chosen producer would."""
     doc = document(config, list(layers), str(media_type), style)
-    if style == "distribution":
-        raw = gojson.marshal_indent(doc, "", "   ")
-    elif style == "compact":
-        raw = gojson.marshal(doc)
-    else:
-        raise ValueError(f"unknown schema2 style {style!r}")
-    return parse(raw)
+    return parse(serialize(doc, style))
