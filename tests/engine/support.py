@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import regcompat as rc
 from regcompat.digest import from_bytes
 from regcompat.engine import Engine
 from regcompat.engine.publish import publish_index
