@@ -31,7 +31,7 @@ from .state import RegistryState, parse_reference_digest
 from .storage import Upload
 
 __all__ = ["get_blob", "delete_blob", "start_upload", "upload_status", "patch_upload",
-           "put_upload", "cancel_upload"]
+           "put_upload", "cancel_upload", "session"]
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)\Z")
 _CONTENT_RANGE = re.compile(r"(?:bytes )?(\d+)-(\d+)\Z")
@@ -151,7 +151,7 @@ def _mount(state: RegistryState, name: str, digest: str, source: str) -> str | N
     return digest
 
 
-def _session(state: RegistryState, route: Route, request: Request) -> Upload:
+def session(state: RegistryState, route: Route, request: Request) -> Upload:
     """The upload a request continues, checked against its ``_state`` token.
 
     As distribution's dispatcher: a missing or foreign token is
@@ -207,11 +207,11 @@ def _read_state(text: str) -> dict | None:
 
 
 def upload_status(state: RegistryState, route: Route, request: Request) -> Response:
-    return _progress(state, request, _session(state, route, request), 204)
+    return _progress(state, request, session(state, route, request), 204)
 
 
 def patch_upload(state: RegistryState, route: Route, request: Request) -> Response:
-    upload = _session(state, route, request)
+    upload = session(state, route, request)
     content_range = request.headers.get("Content-Range")
     if state.behaviour.range_checked and content_range and "Content-Length" in request.headers:
         match = _CONTENT_RANGE.match(content_range.strip())
@@ -227,7 +227,7 @@ def patch_upload(state: RegistryState, route: Route, request: Request) -> Respon
 
 
 def put_upload(state: RegistryState, route: Route, request: Request) -> Response:
-    upload = _session(state, route, request)
+    upload = session(state, route, request)
     wanted = request.query.get("digest")
     if wanted is None or parse_reference_digest(state.behaviour, wanted) is None:
         _commit(state, route.name, wanted, b"")  # raises the parameter error; the session stays
@@ -244,6 +244,6 @@ def put_upload(state: RegistryState, route: Route, request: Request) -> Response
 
 
 def cancel_upload(state: RegistryState, route: Route, request: Request) -> Response:
-    upload = _session(state, route, request)
+    upload = session(state, route, request)
     state.store.uploads.pop(upload.uuid, None)
     return Response(204, [API_VERSION, ("Docker-Upload-Uuid", upload.uuid)])

@@ -12,7 +12,7 @@ from ..errors import RegistryError, to_envelope
 from ..gojson import marshal
 from ..messages import Headers, Response
 
-__all__ = ["API_VERSION", "respond", "json_response", "error_response", "page_not_found",
+__all__ = ["API_VERSION", "respond", "json_response", "error_response", "client_disconnected", "page_not_found",
            "method_not_allowed", "redirect"]
 
 API_VERSION = ("Docker-Distribution-Api-Version", "registry/2.0")
@@ -38,6 +38,13 @@ def json_response(status: int, value: object, headers: list[tuple[str, str]] | N
 def error_response(error: RegistryError, *, status: int | None = None) -> Response:
     body = to_envelope(error)
     return respond(status or error.status, [("Content-Type", JSON_TYPE)], body)
+
+
+def client_disconnected(error: RegistryError) -> Response:
+    """distribution 2.8.2's answer when the body ends before its Content-Length
+    (measured against Debian's build): status 499 (Go's text: "status code
+    499"), the JSON error envelope, sent as text/plain."""
+    return respond(499, [("Content-Type", TEXT_TYPE)], to_envelope(error))
 
 
 def _text(status: int, text: str, headers: list[tuple[str, str]] | None = None) -> Response:

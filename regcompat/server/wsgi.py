@@ -14,18 +14,9 @@ negotiation and every answer belong to the registry model. What it keeps:
   own, so folding them into one comma list would change the answer. Other
   WSGI servers fold repeated headers; then we split nothing and pass the fold;
 * the body, read by ``Content-Length`` in chunks. A body shorter than its
-  ``Content-Length`` (the client shut its side mid-upload) is never stored:
-  the answer is what distribution 2.8.2 gives, measured against
-  Debian's build: ``499 status code 499`` with ``Content-Type: text/plain``
-  and ``MANIFEST_INVALID`` (manifest PUT) or ``UNKNOWN`` (blob upload PATCH,
-  or PUT with a ``digest``: without one the handler answers "digest missing"
-  before reading), detail ``"client disconnected"``; other routes ignore
-  their body as Go's handlers do, so the model answers them, and so does an
-  upload whose session is unknown or invalid (checked first, as distribution
-  does, by asking the model for the session's status). Left out: the 2.7+
-  ``Content-Range`` check, also made before reading; a cut-short PATCH with a
-  wrong range gets 499 here, 416 there. That the same holds before 2.8 is
-  UNCONFIRMED.
+  ``Content-Length`` (the client shut its side mid-upload) is passed on with
+  ``body_complete=False``: the model answers what distribution 2.8.2 does
+  (``499``, nothing stored; see ``Registry.handle``).
 
 Responses: status line with Go's reason phrase (``status code N`` for codes
 Go has no text for), headers as the model gives them (``Content-Length``
@@ -53,9 +44,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from ..errors import ErrorCode, RegistryError, to_envelope
 from ..messages import Headers, Request, Response, reason_phrase
 from .gohttp import decoded_target, go_precheck
 
@@ -64,7 +54,6 @@ __all__ = ["CHUNK_SIZE", "LOGGER_NAME", "make_app"]
 LOGGER_NAME = "regcompat.server"
 CHUNK_SIZE = 1 << 20
 _NO_BODY_STATUS = {204, 304}
-_CLIENT_CLOSED = 499
 
 StartResponse = Callable[..., object]
 
@@ -81,10 +70,8 @@ def make_app(registry, *, logger: logging.Logger | None = None):
                                environ.get("SERVER_PROTOCOL", "HTTP/1.1"), request.headers.get("Host"))
         if response is None:
             with lock:
-                if not complete:
-                    response = truncated_response(request, registry.handle)
-                if response is None:
-                    response = registry.handle(request)
+                response = (registry.handle(request) if complete
+                            else registry.handle(request, body_complete=False))
         body_iter = _send(environ, start_response, request, response)
         log.info("%s", access_line(environ, request, response, time.monotonic() - started))
         return body_iter
@@ -163,31 +150,6 @@ def read_body(environ: dict) -> tuple[bytes, bool]:
     if received < length:
         buffer.truncate(received)
     return buffer.getvalue(), received == length
-
-
-def truncated_response(request: Request, handle: Callable[[Request], Response] | None = None) -> Response | None:
-    """distribution 2.8.2's answer to a body cut short (see the module doc); None
-    when the handler answers before reading the body, so the model answers.
-
-    For an upload, distribution checks the session before reading: ``handle``
-    (the model) is asked for the session's status first, without the body,
-    and an unknown or invalid session leaves the answer to the model.
-    """
-    path = urlsplit(request.target).path
-    if request.method == "PUT" and "/manifests/" in path:
-        code = ErrorCode.MANIFEST_INVALID
-    elif "/blobs/uploads/" in path and (request.method == "PATCH"
-                                        or (request.method == "PUT" and request.query.get("digest"))):
-        code = ErrorCode.UNKNOWN
-        probe = Request("GET", request.target, request.headers.without("Content-Length"))
-        if handle is not None and handle(probe).status >= 400:
-            return None
-    else:
-        return None
-    body = to_envelope(RegistryError(code, detail="client disconnected"))
-    return Response(_CLIENT_CLOSED, [("Docker-Distribution-Api-Version", "registry/2.0"),
-                                     ("Content-Length", str(len(body))),
-                                     ("Content-Type", "text/plain; charset=utf-8")], body)
 
 
 def status_line(status: int) -> str:
