@@ -30,3 +30,12 @@ def require_tool(name: str) -> str:
     if in_ci():
         pytest.fail(message + " (CI=true: a missing tool is a failure, not a skip)")
     pytest.skip(message)
+
+
+# Property tests explore new random examples on a developer's machine; in CI they
+# replay a fixed, derandomised set so that a run's verdict depends only on the code.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if in_ci():
+    _hypothesis_settings.load_profile("ci")
