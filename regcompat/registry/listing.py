@@ -30,9 +30,10 @@ def base(state: RegistryState, route: Route, request: Request) -> Response:
 
 def tags_list(state: RegistryState, route: Route, request: Request) -> Response:
     repo = state.store.existing(route.name)
-    if repo is None or not repo.tags:
+    if repo is None or not repo.had_tags:
         raise RegistryError(ErrorCode.NAME_UNKNOWN, detail={"name": route.name})
-    return json_response(200, {"name": route.name, "tags": sorted(repo.tags)})
+    # Go writes an empty (nil) list as null: seen against 2.8.2 after every tag was deleted.
+    return json_response(200, {"name": route.name, "tags": sorted(repo.tags) or None})
 
 
 def catalog(state: RegistryState, route: Route, request: Request) -> Response:

@@ -48,6 +48,9 @@ class Repository:
     blobs: set[Digest] = field(default_factory=set)
     manifests: dict[Digest, StoredManifest] = field(default_factory=dict)
     tags: dict[str, Digest] = field(default_factory=dict)
+    #: Whether a tag was ever written: the tags folder then exists, so the tag
+    #: list answers (``"tags": null`` once all are gone) instead of NAME_UNKNOWN.
+    had_tags: bool = False
 
 
 class Store:
@@ -102,6 +105,7 @@ class Store:
         repo.manifests[stored.digest] = stored
         if tag is not None:
             repo.tags[tag] = stored.digest
+            repo.had_tags = True
 
     def repository_names(self) -> list[str]:
         return sorted(n for n, r in self.repositories.items() if r.manifests or r.tags or r.blobs)

@@ -75,7 +75,8 @@ def _compare_body(request: Request, real: Response, ours: Response, pushed) -> l
     path = urlsplit(request.target).path
     if real.status == ours.status == 200 and path.endswith("/tags/list"):
         a, b = json.loads(real.body), json.loads(ours.body)
-        if a["name"] == b["name"] and sorted(a["tags"] or []) == sorted(b["tags"] or []):
+        if a["name"] == b["name"] and (a["tags"] is None) == (b["tags"] is None) \
+                and sorted(a["tags"] or []) == sorted(b["tags"] or []):
             return []
     if (real.status == ours.status == 200 and real.headers.get("Content-Type") == SIGNED_SCHEMA1
             and real.body not in pushed):

@@ -264,3 +264,15 @@ def test_catalog_pagination():
     assert page.headers["Link"] == '</v2/_catalog?last=b%2Ftwo&n=2>; rel="next"'
     assert get(reg, "/v2/_catalog?last=b/two").body == b'{"repositories":["c/three"]}\n'
     assert get(rc.Registry("2.0"), "/v2/_catalog").status == 404
+
+
+def test_deleting_a_manifest_removes_its_tags_and_leaves_an_empty_tag_list():
+    """Seen against 2.8.2 with deletion on: the tag list answers ``"tags": null``, not NAME_UNKNOWN."""
+    reg, _, manifest = pushed("2.8", tags=("latest", "other"), delete_enabled=True)
+    refused = reg.handle(rc.Request("DELETE", f"/v2/{NAME}/manifests/latest", headers=HOST))
+    assert (refused.status, errors_of(refused)[0]["code"]) == (400, "DIGEST_INVALID")
+    deleted = reg.handle(rc.Request("DELETE", f"/v2/{NAME}/manifests/{manifest.digest}", headers=HOST))
+    assert deleted.status == 202
+    assert get(reg, f"/v2/{NAME}/manifests/other").status == 404
+    assert get(reg, f"/v2/{NAME}/tags/list").body == b'{"name":"demo/app","tags":null}\n'
+    assert get(reg, "/v2/never/tags/list").status == 404
