@@ -96,6 +96,7 @@ _PARSERS = {
     "oci-index": lambda raw: formats.oci.parse_index(raw),
 }
 _EXPECTED_FIELD = {"schema2": (MediaType.SCHEMA2,),
+                   "list": (MediaType.MANIFEST_LIST,),
                    "oci-manifest": ("", MediaType.OCI_MANIFEST),
                    "oci-index": ("", MediaType.OCI_INDEX)}
 

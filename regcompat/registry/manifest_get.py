@@ -35,6 +35,7 @@ __all__ = ["get_manifest"]
 
 LEGACY_SCHEMA1_TYPE = "application/json; charset=utf-8"
 _STORAGE_PATH = re.compile(r"[A-Za-z0-9._-]+")
+_OCI_TYPES = {"oci-manifest": MediaType.OCI_MANIFEST, "oci-index": MediaType.OCI_INDEX}
 
 
 def get_manifest(state: RegistryState, route: Route, request: Request) -> Response:
@@ -139,7 +140,9 @@ def _convert(state: RegistryState, name: str, tag: str | None, stored: StoredMan
 def _render(state: RegistryState, stored: StoredManifest) -> tuple[str, bytes]:
     b = state.behaviour
     if stored.kind != "schema1":
-        content_type = stored.media_type
+        # An OCI document is served as its type whatever its mediaType field says (an absent
+        # field included: seen against 2.8.2); schema2 and lists as their field.
+        content_type = _OCI_TYPES.get(stored.kind, stored.media_type)
         if stored.kind == "list" and not content_type and b.oci:
             content_type = MediaType.OCI_INDEX
         return content_type, stored.raw

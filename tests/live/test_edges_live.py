@@ -90,3 +90,31 @@ def test_post_digest_and_mounts(loaded):
     pair.send("GET", f"/v2/edges/other/blobs/{layer}", step="mounted blob")
     pair.send("POST", f"/v2/edges/third/blobs/uploads/?mount=sha256:zz&from={REPO}", step="bad mount digest")
     pair.send("POST", f"/v2/edges/fourth/blobs/uploads/?mount={layer}&from=edges/none", step="mount miss")
+
+
+def test_oci_documents_and_mismatched_types(loaded):
+    """OCI manifest without mediaType (served as the OCI type), an OCI index fetched every way,
+    and bodies sent under another format's Content-Type."""
+    from regcompat.manifest import manifestlist, oci
+    from regcompat.manifest.descriptor import Descriptor, Platform
+    from regcompat.mediatypes import MediaType
+
+    pair, image = loaded
+    manifest, oci_manifest = image.schema2(), image.oci()
+    untyped = oci.build_manifest(oci_manifest.config, oci_manifest.layers, media_type=None)
+    entry = Descriptor(MediaType.OCI_MANIFEST, len(oci_manifest.raw), oci_manifest.digest,
+                       platform=Platform("amd64", "linux"))
+    index, docker_list = oci.build_index([entry]), manifestlist.build([entry])
+    for tag, content_type, body in [("oci", MediaType.OCI_MANIFEST, oci_manifest.raw),
+                                    ("ocinomt", MediaType.OCI_MANIFEST, untyped.raw),
+                                    ("idx", MediaType.OCI_INDEX, index.raw),
+                                    ("dlist", MediaType.MANIFEST_LIST, docker_list.raw),
+                                    ("s2-as-oci", MediaType.OCI_MANIFEST, manifest.raw),
+                                    ("oci-as-s2", MediaType.SCHEMA2, oci_manifest.raw),
+                                    ("list-as-s2", MediaType.SCHEMA2, docker_list.raw),
+                                    ("s2-as-list", MediaType.MANIFEST_LIST, manifest.raw)]:
+        pair.send("PUT", f"/v2/{REPO}/manifests/{tag}", [("Content-Type", content_type)], body, step="put " + tag)
+    for tag in ("ocinomt", "idx", "dlist"):
+        for accept in ([], [MediaType.SCHEMA2], [MediaType.OCI_MANIFEST], [MediaType.OCI_INDEX]):
+            pair.send("GET", f"/v2/{REPO}/manifests/{tag}", [("Accept", a) for a in accept], step="get " + tag)
+    pair.send("GET", f"/v2/{REPO}/manifests/{index.digest}", step="index by digest")
