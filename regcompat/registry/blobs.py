@@ -45,39 +45,62 @@ def _blob_digest(state: RegistryState, route: Route) -> str:
 
 
 def get_blob(state: RegistryState, route: Route, request: Request) -> Response:
-    digest = _blob_digest(state, route)
-    data = state.store.blob(route.name, digest)
+    asked = _blob_digest(state, route)
+    data = state.store.blob(route.name, asked)
     if data is None:
-        raise RegistryError(ErrorCode.BLOB_UNKNOWN, detail=digest)
-    headers = [("Accept-Ranges", "bytes"), ("Cache-Control", "max-age=31536000"),
-               ("Content-Type", "application/octet-stream"), ("Docker-Content-Digest", digest),
+        raise RegistryError(ErrorCode.BLOB_UNKNOWN, detail=asked)
+    digest = state.store.canonical(asked)  # a sha512 link is answered with the sha256 it names
+    headers = [("Cache-Control", "max-age=31536000"), ("Docker-Content-Digest", digest),
                ("Etag", f'"{digest}"')]
     if request.headers.get("If-None-Match") in (digest, f'"{digest}"'):
-        return Response(304, [API_VERSION, *headers[1:2], *headers[3:]])
+        return Response(304, [API_VERSION, *headers])
+    try:
+        span = _range(request.headers.get("Range"), len(data))
+    except _RangeError as err:
+        return _unsatisfiable(headers, len(data), err)
+    body_headers = [("Accept-Ranges", "bytes"), ("Content-Type", "application/octet-stream"), *headers]
     head = request.method == "HEAD"
-    span = _range(request.headers.get("Range"), len(data))
     if span is not None:
         start, end = span
         part = data[start:end + 1]
-        headers.append(("Content-Range", f"bytes {start}-{end}/{len(data)}"))
-        return respond(206, headers, b"" if head else part, length=len(part))
-    return respond(200, headers, b"" if head else data, length=len(data))
+        body_headers.append(("Content-Range", f"bytes {start}-{end}/{len(data)}"))
+        return respond(206, body_headers, b"" if head else part, length=len(part))
+    return respond(200, body_headers, b"" if head else data, length=len(data))
+
+
+class _RangeError(ValueError):
+    """A Range header Go's ``http.ServeContent`` refuses; ``overlap`` when it parsed but misses the blob."""
+
+    def __init__(self, message: str, overlap: bool = False):
+        super().__init__(message)
+        self.overlap = overlap
 
 
 def _range(header: str | None, size: int) -> tuple[int, int] | None:
+    """One byte range as Go's ``http.ServeContent`` reads it, or None for the whole blob."""
     if not header:
         return None
     match = _RANGE.match(header.strip())
     if not match or (not match.group(1) and not match.group(2)):
-        return None
+        raise _RangeError("invalid range")
     first, last = match.groups()
     if not first:
         start, end = max(0, size - int(last)), size - 1
     else:
         start, end = int(first), min(int(last), size - 1) if last else size - 1
-    if start >= size or start > end:
-        return None
+        if last and int(first) > int(last):
+            raise _RangeError("invalid range")
+    if start >= size:
+        raise _RangeError("invalid range: failed to overlap", overlap=True)
     return start, end
+
+
+def _unsatisfiable(headers: list, size: int, err: _RangeError) -> Response:
+    """Go's 416. Seen against 2.8.2, which also keeps the blob's Content-Length on this short
+    text body (so clients wait for bytes that never come); the model sends the body's length."""
+    extra = [("Content-Range", f"bytes */{size}")] if err.overlap else []
+    return respond(416, [*headers, *extra, ("Content-Type", "text/plain; charset=utf-8"),
+                         ("X-Content-Type-Options", "nosniff")], f"{err}\n".encode())
 
 
 def delete_blob(state: RegistryState, route: Route, request: Request) -> Response:
@@ -123,10 +146,10 @@ def _commit(state: RegistryState, name: str, wanted: str | None, data: bytes) ->
         raise RegistryError(ErrorCode.DIGEST_INVALID, detail="digest parsing failed") from None
     if from_bytes(data, digest.algorithm) != digest:
         raise RegistryError(ErrorCode.DIGEST_INVALID, detail={"Digest": digest, "Reason": GO_ERROR})
-    state.store.put_blob(name, digest, data)
-    state.emit(Event("push", "blob", name, "application/octet-stream", digest, len(data),
-                     f"/v2/{name}/blobs/{digest}"))
-    return digest
+    canonical = state.store.put_blob(name, digest, data)
+    state.emit(Event("push", "blob", name, "application/octet-stream", canonical, len(data),
+                     f"/v2/{name}/blobs/{canonical}"))
+    return canonical
 
 
 def start_upload(state: RegistryState, route: Route, request: Request) -> Response:

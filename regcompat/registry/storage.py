@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..digest import Digest
+from ..digest import Digest, from_bytes
 
 __all__ = ["Store", "Repository", "StoredManifest", "Upload"]
 
@@ -60,6 +60,9 @@ class Store:
         self.blobs: dict[Digest, bytes] = {}
         self.repositories: dict[str, Repository] = {}
         self.uploads: dict[str, Upload] = {}
+        #: Another algorithm's digest of a stored blob -> its sha256: distribution keeps
+        #: sha256 as the canonical digest and links the pushed one to it (seen against 2.8.2).
+        self.aliases: dict[str, Digest] = {}
 
     def repository(self, name: str) -> Repository:
         repo = self.repositories.get(name)
@@ -73,14 +76,24 @@ class Store:
     # -- blobs
     def has_blob(self, name: str, digest: str) -> bool:
         repo = self.repositories.get(name)
-        return repo is not None and digest in repo.blobs and digest in self.blobs
+        return repo is not None and digest in repo.blobs and self.canonical(digest) in self.blobs
+
+    def canonical(self, digest: str) -> str:
+        return self.aliases.get(digest, digest)
 
     def blob(self, name: str, digest: str) -> bytes | None:
-        return self.blobs.get(digest) if self.has_blob(name, digest) else None
+        return self.blobs.get(self.canonical(digest)) if self.has_blob(name, digest) else None
 
-    def put_blob(self, name: str, digest: Digest, data: bytes) -> None:
-        self.blobs.setdefault(digest, bytes(data))
-        self.repository(name).blobs.add(digest)
+    def put_blob(self, name: str, digest: Digest, data: bytes) -> Digest:
+        """Store ``data`` (already checked against ``digest``); return its canonical sha256."""
+        canonical = digest if digest.algorithm == "sha256" else from_bytes(data)
+        self.blobs.setdefault(canonical, bytes(data))
+        repo = self.repository(name)
+        repo.blobs.add(canonical)
+        if canonical != digest:
+            self.aliases[digest] = canonical
+            repo.blobs.add(digest)
+        return canonical
 
     def link_blob(self, name: str, digest: Digest) -> None:
         self.repository(name).blobs.add(digest)

@@ -81,8 +81,11 @@ def validate_store(registry) -> list[str]:
             problems.append(f"blob {digest}: bytes hash to {from_bytes(bytes(data))}")
     for name, repo in sorted(store.repositories.items()):
         for digest in sorted(repo.blobs):
-            if digest not in store.blobs:
+            canonical = getattr(store, "aliases", {}).get(digest, digest)
+            if canonical not in store.blobs:
                 problems.append(f"repository {name}: linked blob {digest} missing from the blob store")
+            elif canonical != digest and from_bytes(bytes(store.blobs[canonical]), digest.partition(":")[0]) != digest:
+                problems.append(f"repository {name}: link {digest} names a blob with other bytes")
         for digest, stored in sorted(repo.manifests.items()):
             _check_manifest(repo, digest, stored, problems)
         for tag, digest in sorted(repo.tags.items()):

@@ -276,3 +276,30 @@ def test_deleting_a_manifest_removes_its_tags_and_leaves_an_empty_tag_list():
     assert get(reg, f"/v2/{NAME}/manifests/other").status == 404
     assert get(reg, f"/v2/{NAME}/tags/list").body == b'{"name":"demo/app","tags":null}\n'
     assert get(reg, "/v2/never/tags/list").status == 404
+
+
+def test_a_sha512_upload_is_stored_under_its_sha256():
+    """Seen against 2.8.2: the answer names the sha256, and the sha512 still finds the blob."""
+    import hashlib
+    from regcompat.testing import validate_store
+    reg = rc.Registry("2.8")
+    data = b"sha512 blob"
+    sha512 = "sha512:" + hashlib.sha512(data).hexdigest()
+    start = reg.handle(rc.Request("POST", f"/v2/{NAME}/blobs/uploads/", headers=HOST))
+    location = start.headers["Location"].split("localhost:5000", 1)[1]
+    done = reg.handle(rc.Request("PUT", f"{location}&digest={sha512}", headers=HOST, body=data))
+    assert done.headers["Docker-Content-Digest"] == from_bytes(data)
+    by_alias = get(reg, f"/v2/{NAME}/blobs/{sha512}")
+    assert (by_alias.body, by_alias.headers["Docker-Content-Digest"]) == (data, from_bytes(data))
+    validate_store(reg)
+
+
+@pytest.mark.parametrize("header,status,body", [
+    ("bytes=2-4", 206, b"llo"), ("bytes=-2", 206, b"lo"), ("bytes=99-", 416, b"invalid range: failed to overlap\n"),
+    ("bytes=3-1", 416, b"invalid range\n"), ("pages=1-2", 416, b"invalid range\n"),
+])
+def test_blob_ranges_as_go_serves_them(header, status, body):
+    reg = rc.Registry("2.8")
+    push_blob(reg, NAME, b"hello")
+    got = get(reg, f"/v2/{NAME}/blobs/{from_bytes(b'hello')}", **{"Range": header})
+    assert (got.status, got.body) == (status, body)
