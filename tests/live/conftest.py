@@ -57,17 +57,38 @@ def ours_schema1():
     yield from _ours(schema1_push=True)
 
 
-@pytest.fixture
-def pair(real_registry, ours):
-    p = Pair(real_registry.url, ours[1])
+def _paired(real_url: str, ours_url: str):
+    p = Pair(real_url, ours_url)
     yield p
     p.close()
     p.check()
+
+
+def _fresh(*, delete: bool = False):
+    """A new real registry and a new model, configured alike (for tests that need empty storage)."""
+    real = RealRegistry(require_tool("docker-registry"), delete=delete).start()
+    try:
+        with serve(rc.Registry("2.8", delete_enabled=delete)) as url:
+            yield from _paired(real.url, url)
+    finally:
+        real.close()
+
+
+@pytest.fixture
+def pair(real_registry, ours):
+    yield from _paired(real_registry.url, ours[1])
 
 
 @pytest.fixture
 def pair_schema1(real_registry_schema1, ours_schema1):
-    p = Pair(real_registry_schema1.url, ours_schema1[1])
-    yield p
-    p.close()
-    p.check()
+    yield from _paired(real_registry_schema1.url, ours_schema1[1])
+
+
+@pytest.fixture
+def fresh_pair():
+    yield from _fresh()
+
+
+@pytest.fixture
+def fresh_pair_with_delete():
+    yield from _fresh(delete=True)

@@ -6,33 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-import regcompat as rc
-from regcompat.server import serve
 from regcompat.testing import random_image
-from tests.conftest import require_tool
 
-from .differential import Pair
-from .processes import RealRegistry
 
 pytestmark = pytest.mark.live
 REPO = "deletes/app"
 
 
-@pytest.fixture
-def pair_with_delete():
-    real = RealRegistry(require_tool("docker-registry"), delete=True).start()
-    try:
-        with serve(rc.Registry("2.8", delete_enabled=True)) as url:
-            pair = Pair(real.url, url)
-            yield pair
-            pair.close()
-            pair.check()
-    finally:
-        real.close()
-
-
-def test_deleting_manifests_tags_and_blobs(pair_with_delete):
-    pair = pair_with_delete
+def test_deleting_manifests_tags_and_blobs(fresh_pair_with_delete):
+    pair = fresh_pair_with_delete
     image = random_image(21)
     for blob in image.blobs():
         pair.upload(REPO, blob.data, str(blob.digest), step="blob")

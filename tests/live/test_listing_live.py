@@ -11,32 +11,14 @@ from __future__ import annotations
 
 import pytest
 
-import regcompat as rc
 from regcompat.mediatypes import MediaType
-from regcompat.server import serve
 from regcompat.testing import random_image
-from tests.conftest import require_tool
 
-from .differential import Pair
-from .processes import RealRegistry
 
 pytestmark = pytest.mark.live
 
 REPOS = ["zeta/app", "alpha/app", "alpha/lib", "mid", "alpha/app/sub"]
 TAGS = ["latest", "1.0", "1.10", "1.9", "beta", "Alpha"]
-
-
-@pytest.fixture
-def fresh_pair():
-    real = RealRegistry(require_tool("docker-registry")).start()
-    try:
-        with serve(rc.Registry("2.8")) as url:
-            pair = Pair(real.url, url)
-            yield pair
-            pair.close()
-            pair.check()
-    finally:
-        real.close()
 
 
 def test_catalog_and_tags_pagination(fresh_pair):
