@@ -9,10 +9,11 @@ sends the stored digest, the 2.3-2.6 list-rewrite bug), schema1 served with
 the pushed signatures (<=2.4) or signed afresh on every GET (2.5+), the
 content types, 3.0's refusals, and pull events.
 
-Observed and not modelled: registry 2.3.0 served the recorded stored schema1
-with a second signature whose origin the references do not explain; the
-model serves the pushed signatures only (the canonical payload, and so the
-digest, is the same).
+Observed: registry 2.3.0's recording serves a stored schema1 with one more
+signature than its session pushed. 2.3's signature store keeps every
+signature pushed for a payload (so does the model), which points at an
+earlier push of the same payload into that storage; the payload, and so the
+digest, is the same.
 """
 
 from __future__ import annotations
