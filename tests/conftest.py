@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-INSTALL_HINT = "apt-get install docker-registry skopeo"
+INSTALL_HINT = "apt-get install docker-registry skopeo docker.io chromium nodejs npm"
 TOOLS = {"docker-registry": "/usr/bin/docker-registry", "skopeo": "skopeo"}
 
 
