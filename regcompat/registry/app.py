@@ -12,7 +12,16 @@ Configuration (keyword arguments):
     key seeded from the version, so runs repeat; real registries before 2.3.1
     made a new one at every start);
   * ``clock`` - a callable returning aware datetimes (default: a clock that
-    starts at 2016-02-09T10:00:00Z and ticks one second per signature).
+    starts at 2016-02-09T10:00:00Z and ticks one second per signature);
+  * ``secret`` - ``http.secret``, the key of the HMAC that signs each upload's
+    ``_state`` token (bytes, or a str taken as UTF-8). None (the default): a
+    random secret per instance, as a real registry started without one makes
+    (so tokens differ between two registries and between runs); give one for
+    repeatable tokens. A token this registry did not sign (hand-made, or from
+    another instance) is 404 BLOB_UPLOAD_INVALID;
+  * ``upload_ids`` - a callable returning the id of each new upload (the HTTP
+    server passes random uuid4 strings, as distribution makes). None (the
+    default): uuid-shaped ids derived from a counter, the same on every run.
 
 Left out: authentication, proxy (pull-through) mode, redirects to storage,
 read-only mode, garbage collection, the referrers API.
@@ -32,6 +41,7 @@ from .responses import client_disconnected, error_response, method_not_allowed, 
 from .routes import ALLOWED_METHODS, Redirect, Route, parse_route
 from .state import RegistryState, TickingClock
 from .storage import Store
+from .upload_token import as_secret
 
 __all__ = ["Registry"]
 
@@ -70,13 +80,15 @@ class Registry:
 
     def __init__(self, version: str = "2.8", *, schema1_push: bool = False,
                  delete_enabled: bool = False, trust_key: object | None = None,
-                 clock: Callable | None = None, store: Store | None = None):
+                 clock: Callable | None = None, store: Store | None = None,
+                 secret: bytes | str | None = None, upload_ids: Callable[[], str] | None = None):
         row = behaviour(version)
         if trust_key is None:
             from ..manifest import libtrust
             trust_key = libtrust.TrustKey.from_seed(f"registry-{row.version}")
         self._state = RegistryState(row, store or Store(), bool(schema1_push), bool(delete_enabled),
-                                    trust_key, clock or TickingClock())
+                                    trust_key, clock or TickingClock(), secret=as_secret(secret),
+                                    upload_ids=upload_ids)
 
     # -- public surface
     @property

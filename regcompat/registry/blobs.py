@@ -11,14 +11,14 @@ behaviour row says so (2.8.2 accepts a PATCH whose range does not follow on,
 seen against the real build); mount from 2.3; single-range GET (206) and
 ``If-None-Match`` (304) as Go's ``http.ServeContent`` answers them.
 
+The ``_state`` token is HMAC-signed with the registry's secret (upload_token.py).
+
 Left out: redirects to storage backends, ``Last-Modified``, multi-range GETs,
-upload purging, and the HMAC on the ``_state`` token (ours is checked but unsigned).
+upload purging.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 
 from ..digest import Digest, DigestError, from_bytes
@@ -28,6 +28,7 @@ from .events import Event
 from .responses import API_VERSION, respond
 from .routes import Route
 from .state import RegistryState, parse_reference_digest
+from . import upload_token
 from .storage import Upload
 
 __all__ = ["get_blob", "delete_blob", "start_upload", "upload_status", "patch_upload",
@@ -115,9 +116,7 @@ def delete_blob(state: RegistryState, route: Route, request: Request) -> Respons
 
 
 def _upload_location(state: RegistryState, request: Request, upload: Upload) -> str:
-    token = json.dumps({"Name": upload.repository, "UUID": upload.uuid, "Offset": len(upload.data)},
-                       separators=(",", ":")).encode()
-    encoded = base64.urlsafe_b64encode(token).decode()
+    encoded = upload_token.pack(state.secret, upload.repository, upload.uuid, len(upload.data))
     return (f"{state.base_url(request)}/v2/{upload.repository}/blobs/uploads/{upload.uuid}"
             f"?_state={encoded}")
 
@@ -181,12 +180,11 @@ def session(state: RegistryState, route: Route, request: Request) -> Upload:
     BLOB_UPLOAD_INVALID (seen against 2.8.2), an unknown id BLOB_UPLOAD_UNKNOWN,
     and a token whose offset disagrees with the bytes received cancels the
     upload (BLOB_UPLOAD_INVALID)."""
-    text = request.query.get("_state", "")
-    bad_byte = go_base64_error(text)
-    if bad_byte is not None:  # Go's CorruptInputError, an integer, is the detail
-        raise RegistryError(ErrorCode.BLOB_UPLOAD_INVALID, detail=bad_byte)
-    token = _read_state(text)
-    if token is None or token.get("Name") != route.name or token.get("UUID") != route.uuid:
+    try:
+        token = upload_token.unpack(state.secret, request.query.get("_state", ""))
+    except upload_token.TokenError as err:
+        raise RegistryError(ErrorCode.BLOB_UPLOAD_INVALID, detail=err.detail) from None
+    if token.get("Name") != route.name or token.get("UUID") != route.uuid:
         raise RegistryError(ErrorCode.BLOB_UPLOAD_INVALID, detail=GO_ERROR)
     upload = state.store.uploads.get(route.uuid)
     if upload is None or upload.repository != route.name:
@@ -195,38 +193,6 @@ def session(state: RegistryState, route: Route, request: Request) -> Upload:
         state.store.uploads.pop(upload.uuid, None)
         raise RegistryError(ErrorCode.BLOB_UPLOAD_INVALID)
     return upload
-
-
-_B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-
-
-def go_base64_error(text: str) -> int | None:
-    """Where Go's ``base64.URLEncoding.DecodeString`` fails on ``text``, or None.
-
-    The index of the first byte outside the alphabet, or, when the input ends
-    inside a group of four, where that group starts (checked against 2.8.2:
-    ``garbage`` -> 4, ``abc`` -> 0, ``Zm9v!!`` -> 4)."""
-    for start in range(0, len(text), 4):
-        group = text[start:start + 4]
-        for offset, char in enumerate(group):
-            if char == "=":
-                rest = text[start + offset:]
-                if offset >= 2 and len(group) == 4 and rest == "=" * len(rest) and len(rest) <= 2:
-                    return None
-                return start + offset
-            if char not in _B64URL:
-                return start + offset
-        if len(group) < 4:
-            return start
-    return None
-
-
-def _read_state(text: str) -> dict | None:
-    try:
-        value = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-    except (ValueError, TypeError):
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def upload_status(state: RegistryState, route: Route, request: Request) -> Response:

@@ -1,10 +1,12 @@
 """What a handler needs from its registry: behaviour row, configuration,
-store, events, clock, signing key and deterministic upload ids."""
+store, events, clock, signing key, the ``http.secret`` that signs upload
+tokens, and upload ids (deterministic unless the registry was given a source)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -66,6 +68,10 @@ class RegistryState:
     clock: TickingClock
     events: list[Event] = field(default_factory=list)
     upload_counter: int = 0
+    #: ``http.secret``: the HMAC key of the ``_state`` tokens (see upload_token.py).
+    secret: bytes = b""
+    #: Where upload ids come from (None: counter-derived, repeatable).
+    upload_ids: Callable[[], str] | None = None
     default_host: str = "localhost:5000"
 
     def base_url(self, request: Request) -> str:
@@ -74,8 +80,11 @@ class RegistryState:
         return f"{proto}://{host}"
 
     def new_upload_id(self, name: str) -> str:
-        """A uuid-shaped id derived from a counter: repeatable runs, unique ids."""
+        """The next upload id: from ``upload_ids`` when given, else a uuid-shaped id
+        derived from a counter (repeatable runs, unique ids)."""
         self.upload_counter += 1
+        if self.upload_ids is not None:
+            return str(self.upload_ids())
         h = hashlib.sha256(f"{self.behaviour.version}/{name}/{self.upload_counter}".encode()).hexdigest()
         return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
 
