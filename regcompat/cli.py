@@ -1,6 +1,9 @@
 """The ``regcompat`` command: lab, serve, scenario, matrix, digest, convert.
 
-    regcompat lab                       open JupyterLab on the lessons
+    regcompat lab [DIR] [--source NOTEBOOKS_DIR] [--reset all|NN]
+                                        learner copies in DIR, opened in JupyterLab
+    regcompat workspace [DIR] [--source NOTEBOOKS_DIR] [--reset all|NN]
+                                        only make the learner copies; prints the start lesson's path
     regcompat serve --registry-version 2.3.0 [--host 127.0.0.1] [--port 5000] [--schema1-push]
     regcompat scenario --push 1.10 --registry 2.3.0 --pull 1.9 --by digest [--kind list] [--exchanges]
     regcompat matrix [--format table|csv|json]
@@ -31,9 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     from .engine import ENGINE_VERSIONS
     parser = argparse.ArgumentParser(prog="regcompat", description="Registry and Docker engine compatibility lab.")
     sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
-    lab = sub.add_parser("lab", help="open JupyterLab on notebooks/00-start-here.ipynb")
+    lab = sub.add_parser("lab", help="open JupyterLab on the learner copy of 00-start-here.ipynb")
+    _workspace_arguments(lab)
     lab.add_argument("--port", type=int, default=None)
     lab.add_argument("--no-browser", action="store_true")
+    ws = sub.add_parser("workspace", help="make learner copies of the lessons (outputs cleared)")
+    _workspace_arguments(ws)
     serve = sub.add_parser("serve", help="serve a registry of one version over HTTP")
     serve.add_argument("--registry-version", default="2.3.0")
     serve.add_argument("--host", default="127.0.0.1")
@@ -60,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _workspace_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dir", nargs="?", default=None, metavar="DIR",
+                        help="the learner workspace (default: ./regcompat-course, created if missing)")
+    parser.add_argument("--source", default=None, metavar="NOTEBOOKS_DIR",
+                        help="the lessons to copy (default: the repository's notebooks/)")
+    parser.add_argument("--reset", default=None, metavar="all|NN",
+                        help="restore the pristine copy of every lesson or of lesson NN (edited copy saved in .backups/)")
+
+
 def _read(path: str) -> bytes:
     try:
         with open(path, "rb") as fh:
@@ -70,7 +85,19 @@ def _read(path: str) -> bytes:
 
 def _cmd_lab(args, out) -> int:
     from .notebook.lab import launch
-    return int(launch(port=args.port, browser=not args.no_browser) or 0)
+    return int(launch(folder=args.dir, source=args.source, reset=args.reset, port=args.port,
+                      browser=not args.no_browser) or 0)
+
+
+def _cmd_workspace(args, out) -> int:
+    from .notebook.workspace import WorkspaceError, make_workspace
+    try:
+        made = make_workspace(args.dir, source=args.source, reset=args.reset)
+    except WorkspaceError as err:
+        raise _Fail(str(err)) from None
+    print(f"regcompat: {made.summary()}", file=sys.stderr)
+    print(made.start, file=out)
+    return 0
 
 
 def _cmd_serve(args, out) -> int:
@@ -189,7 +216,8 @@ def _cmd_convert(args, out) -> int:
     return 0
 
 
-_COMMANDS = {"lab": _cmd_lab, "serve": _cmd_serve, "scenario": _cmd_scenario, "matrix": _cmd_matrix,
+_COMMANDS = {"lab": _cmd_lab, "workspace": _cmd_workspace, "serve": _cmd_serve, "scenario": _cmd_scenario,
+             "matrix": _cmd_matrix,
              "digest": _cmd_digest, "convert": _cmd_convert}
 
 

@@ -136,7 +136,10 @@ def test_serve_and_lab_call_their_adapters(monkeypatch):
     monkeypatch.setattr(lab, "launch", lambda **kw: calls.append(kw) or 0)
     assert run("serve", "--registry-version", "2.7", "--port", "5055", "--schema1-push")[0] == 0
     assert run("lab", "--no-browser")[0] == 0
-    assert calls == [("2.7", "127.0.0.1", 5055), {"port": None, "browser": False}]
+    assert run("lab", "mine", "--source", "nb", "--reset", "03", "--port", "8890")[0] == 0
+    assert calls == [("2.7", "127.0.0.1", 5055),
+                     {"folder": None, "source": None, "reset": None, "port": None, "browser": False},
+                     {"folder": "mine", "source": "nb", "reset": "03", "port": 8890, "browser": True}]
 
 
 def test_module_entry_point_runs():

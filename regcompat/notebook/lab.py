@@ -1,41 +1,54 @@
-"""``regcompat lab``: open JupyterLab on the first lesson.
+"""``regcompat lab``: JupyterLab on the learner copy of the start lesson.
 
-Looks for the ``notebooks/`` folder next to the installed package (a source
-checkout or an editable install) or in the current directory, and runs
-``python -m jupyterlab`` there with ``00-start-here.ipynb`` open. Left out:
-copying the notebooks out of a wheel (they are not packaged; clone the
-repository or use Binder).
+:func:`launch` makes (or updates) the learner workspace with
+:func:`regcompat.notebook.workspace.make_workspace`, then runs
+``python -m jupyterlab`` with that folder as its root and
+``00-start-here.ipynb`` open, with JupyterLab's news and update checks turned
+off (their pop-up would cover the course map, and there is no network in a
+classroom anyway).
+
+JupyterLab runs in its own session so that a terminal's Ctrl-C reaches only
+this process; on SIGINT or SIGTERM it is sent SIGTERM (Jupyter then shuts its
+kernels down), given a few seconds, then killed. Kernels still running after
+that (found by their connection files in the private runtime folder this
+launcher gives JupyterLab) are ended too, so stopping ``regcompat lab`` never
+leaves a kernel behind. Left out: copying the lessons out of a wheel (they
+are not packaged; clone the repository or use Binder).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
-__all__ = ["find_notebooks", "lab_command", "launch"]
+from .workspace import START, WorkspaceError, find_source, make_workspace
 
-FIRST = "00-start-here.ipynb"
+__all__ = ["FIRST", "LAB_SETTINGS", "find_notebooks", "lab_command", "launch", "stop"]
+
+FIRST = START
+
+# Command-line settings for JupyterLab: no news feed (its "Would you like to receive official Jupyter
+# news?" pop-up covers the start lesson) and no update check.
+LAB_SETTINGS = ("--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
 
 
 def find_notebooks(start: Path | None = None) -> Path:
-    """The folder holding ``00-start-here.ipynb``; raises FileNotFoundError with advice."""
-    candidates = []
-    if start is not None:
-        candidates += [Path(start), Path(start) / "notebooks"]
-    candidates += [Path.cwd() / "notebooks", Path.cwd(), Path(__file__).resolve().parents[2] / "notebooks"]
-    for folder in candidates:
-        if (folder / FIRST).is_file():
-            return folder.resolve()
-    raise FileNotFoundError(
-        f"cannot find notebooks/{FIRST}: run 'regcompat lab' from a clone of the regcompat repository"
-    )
+    """The folder holding the lessons; raises FileNotFoundError with advice."""
+    try:
+        return find_source(start)
+    except WorkspaceError as err:
+        raise FileNotFoundError(str(err)) from None
 
 
 def lab_command(folder: Path, *, port: int | None = None, browser: bool = True) -> list[str]:
-    """The JupyterLab command line :func:`launch` runs."""
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", str(folder / FIRST)]
+    """The JupyterLab command line :func:`launch` runs on ``folder`` (a workspace)."""
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", *LAB_SETTINGS,
+           str(Path(folder) / FIRST)]
     if port is not None:
         cmd.append(f"--port={port}")
     if not browser:
@@ -45,19 +58,86 @@ def lab_command(folder: Path, *, port: int | None = None, browser: bool = True) 
     return cmd
 
 
-def launch(start: Path | None = None, *, port: int | None = None, browser: bool = True) -> int:
-    """Start JupyterLab on the first lesson and wait for it; returns its exit status."""
+def _kernels_using(runtime_dir: str) -> list[int]:
+    """Process ids whose command line names a file in ``runtime_dir`` (Linux /proc; elsewhere none)."""
+    pids = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return pids
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if runtime_dir.encode() in cmdline:
+            pids.append(int(entry.name))
+    return pids
+
+
+def stop(process: subprocess.Popen, runtime_dir: str | None = None, *, grace: float = 10.0) -> None:
+    """Stop JupyterLab: SIGTERM, ``grace`` seconds, SIGKILL; then end kernels it left in ``runtime_dir``."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if runtime_dir:
+        for pid in _kernels_using(runtime_dir):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def launch(folder: Path | None = None, *, source: Path | None = None, reset: str | None = None,
+           port: int | None = None, browser: bool = True, start: Path | None = None) -> int:
+    """Make the learner workspace, run JupyterLab on it until stopped; returns its exit status.
+
+    ``start`` is the old name of ``source``.
+    """
     try:
-        folder = find_notebooks(start)
-    except FileNotFoundError as err:
+        made = make_workspace(folder, source=source if source is not None else start, reset=reset)
+    except WorkspaceError as err:
         print(f"regcompat lab: {err}", file=sys.stderr)
         return 2
+    print(f"regcompat lab: {made.summary()}", file=sys.stderr)
     try:
         import jupyterlab  # noqa: F401
     except ImportError:
         print("regcompat lab: JupyterLab is not installed; pip install 'regcompat[lab]'", file=sys.stderr)
         return 2
+    runtime = tempfile.mkdtemp(prefix="regcompat-lab-")
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=runtime)
+    process = subprocess.Popen(lab_command(made.folder, port=port, browser=browser), cwd=made.folder, env=env,
+                               start_new_session=True)
+    stopping = []
+
+    def _on_signal(signum, _frame):
+        stopping.append(signum)
+        raise KeyboardInterrupt
+
+    handled = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {s: signal.signal(s, _on_signal) for s in handled}
     try:
-        return subprocess.call(lab_command(folder, port=port, browser=browser), cwd=folder)
+        while process.poll() is None:
+            time.sleep(0.2)
+        status = process.returncode
     except KeyboardInterrupt:
-        return 0
+        status = 0
+    finally:
+        for s in previous:
+            signal.signal(s, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the shutdown
+        stop(process, runtime)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        try:
+            for leftover in Path(runtime).iterdir():
+                leftover.unlink()
+            os.rmdir(runtime)
+        except OSError:
+            pass
+    return status
