@@ -7,9 +7,13 @@ engines read them back through the same pair of functions,
 :func:`to_envelope` and :func:`from_envelope`.
 
 Error body: ``{"errors":[{"code","message","detail"}]}`` plus a newline (Go's
-``json.Encoder``); ``detail`` is left out when there is none, and a Go
-``error`` value in it serialises as ``{}`` (distribution/distribution#2925),
-which callers pass as ``GO_ERROR``. The HTTP status is that of the first error.
+``json.Encoder``); ``detail`` is left out when there is none. A Go ``error``
+value in it is a :class:`GoError`: 2.1-2.8 let the encoder write its exported
+fields (``{}`` when it has none, distribution/distribution#2925); 2.0
+(``api/v2/errors.go:150-152``) and 3.0 (``errcode/errors.go:233-237``) write
+its ``Error()`` text instead (``to_envelope(..., error_text=True)``).
+``GO_ERROR`` is an error with no exported field and no text the model knows.
+The HTTP status is that of the first error.
 
 Exception tree::
 
@@ -26,7 +30,8 @@ from enum import Enum
 
 from . import gojson
 
-__all__ = ["ErrorCode", "RegcompatError", "RegistryError", "GO_ERROR", "to_envelope", "from_envelope"]
+__all__ = ["ErrorCode", "RegcompatError", "RegistryError", "GoError", "GO_ERROR", "go_quote", "to_envelope",
+           "from_envelope"]
 
 
 class ErrorCode(Enum):
@@ -71,9 +76,58 @@ class ErrorCode(Enum):
         return self.name.lower().replace("_", " ")
 
 
-#: A Go ``error`` value placed in ``detail``: it serialises as ``{}``.
-GO_ERROR: dict = {}
+@dataclass(frozen=True)
+class GoError:
+    """A Go ``error`` value placed in a detail: its ``Error()`` text and the
+    exported fields Go's JSON encoder would write for it (none: ``{}``).
+    Field values may themselves be GoErrors (a ``Reason error`` field)."""
+
+    text: str
+    fields: dict = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+#: A Go ``error`` value with no exported field whose text the model does not
+#: carry: ``{}`` on the wire in 2.1-2.8.
+GO_ERROR = GoError("")
 _NO_DETAIL = object()
+
+
+def go_quote(text: str) -> str:
+    """Go's ``%q`` of a string (``strconv.Quote``), as error texts embed names."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif code < 0x20 or code == 0x7f:
+            out.append("\\x%02x" % code)
+        elif 0xd800 <= code <= 0xdfff:
+            out.append("\\ufffd")
+        elif not ch.isprintable() and code > 0x7f:
+            out.append("\\u%04x" % code if code <= 0xffff else "\\U%08x" % code)
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _render_detail(value: object, error_text: bool) -> object:
+    """A detail as Go's encoder sees it: GoErrors become their text or fields."""
+    if isinstance(value, GoError):
+        return value.text if error_text else _render_detail(value.fields, False)
+    if isinstance(value, dict):
+        return {k: _render_detail(v, error_text) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_render_detail(v, error_text) for v in value]
+    return value
 
 
 class RegcompatError(Exception):
@@ -107,17 +161,20 @@ class RegistryError(RegcompatError):
     def all(self) -> list["RegistryError"]:
         return [self, *self.more]
 
-    def entry(self) -> dict:
+    def entry(self, *, error_text: bool = False) -> dict:
+        """The wire object; ``error_text``: a GoError detail is written as its text."""
         item: dict = {"code": self.code.wire, "message": self.text}
         if self.has_detail and self.detail is not None:
-            item["detail"] = self.detail
+            item["detail"] = _render_detail(self.detail, error_text)
         return item
 
 
-def to_envelope(errors: RegistryError | list[RegistryError]) -> bytes:
-    """The error body distribution writes: Go-encoded JSON and a newline."""
+def to_envelope(errors: RegistryError | list[RegistryError], *, error_text: bool = False) -> bytes:
+    """The error body distribution writes: Go-encoded JSON and a newline.
+    ``error_text``: Go error details are written as their ``Error()`` text
+    (2.0, 3.0) rather than their exported fields (2.1-2.8)."""
     items = errors.all() if isinstance(errors, RegistryError) else errors
-    return gojson.marshal({"errors": [e.entry() for e in items]}) + b"\n"
+    return gojson.marshal({"errors": [e.entry(error_text=error_text) for e in items]}) + b"\n"
 
 
 def from_envelope(body: bytes) -> list[RegistryError]:

@@ -156,7 +156,7 @@ class Registry:
         except RegistryError as err:
             status = 400 if (self.behaviour.put_errors_always_400 and route.kind == "manifest"
                              and method == "PUT") else None
-            return error_response(err, status=status)
+            return error_response(err, self.behaviour, status=status)
 
     def _reads_body(self, route: Route, method: str, request: Request) -> bool:
         """Whether the handler gets as far as reading the body (raises what it answers first)."""

@@ -6,8 +6,11 @@ version string. Each field's comment names the source of the fact (see
 ``registry-behavior.md`` sections 1-3 and 6, and the recorded sessions).
 
 Versions are release families: "2.4" stands for 2.4.x, "2.8" for 2.8.x and so
-on; 2.0 and 2.1 are modelled on 2.0.0 and 2.1.0, 2.2.1 and 2.3.x on their
-patch releases. :func:`behaviour` accepts a full version such as "2.8.2".
+on; 2.2.1 and 2.3.x are their patch releases. :func:`behaviour` accepts a full
+version such as "2.8.2". Each row is checked against a recorded session of one
+build of its line (tests/golden/conformance): 2.0.1, 2.1.1, 2.2.1, 2.3.0,
+2.3.1, 2.4.0 and 2.4.1 (a patch row, ``_UNLIKE_FAMILY``), 2.5.2, 2.6.2,
+2.7.1, 2.8.2 and 3.0.0.
 """
 
 from __future__ import annotations
@@ -66,6 +69,26 @@ class Behaviour:
     storage_errors_are_500: bool     # 2.7+: a tag/storage error other than "unknown" is 500 UNKNOWN (commit 2e94c22fe), 404 before
     storage_driver: str              # the driver named in storage error details ("filesystem" in the recordings)
 
+    # -- how errors and JSON are written (the recorded sessions of every line)
+    #: Content-Type of an error body: 2.0 writes the body before setting the header, so Go
+    #: sniffs "text/plain; charset=utf-8" (v2.0.1 handlers/helpers.go:13); 2.1-2.8
+    #: "application/json; charset=utf-8" (errcode/handler.go); 3.0 "application/json".
+    error_content_type: str
+    #: Content-Type of the tag list, the catalog and /v2/: no charset from 3.0.
+    json_content_type: str
+    #: A Go error in a detail is written as its Error() text: 2.0 (api/v2/errors.go:150-152)
+    #: and 3.0 (errcode/errors.go:233-237); 2.1-2.8 write its exported fields ({} if none).
+    error_detail_text: bool
+    #: BLOB_UNKNOWN's detail: "fslayer" = {"blobSum": d} (2.0 pushes the FSLayer struct:
+    #: v2.0.1 handlers/layer.go:59, images.go:140), "digest" = the digest string (2.1+).
+    blob_unknown_detail: str
+    #: How a manifest PUT reports a verification error it has no code for (a schema1 name
+    #: that is not the repository's, a bad signature...): "message" = one UNKNOWN whose
+    #: message is the error's text (2.0: Errors.PushErr, v2.0.1 handlers/images.go);
+    #: "pair" = UNKNOWN, then UNKNOWN with the error as detail (2.1+: handlers/images.go
+    #: appends errcode.ErrorCodeUnknown and the error), hence a 500.
+    verification_error: str
+
 
 _V20 = Behaviour(
     version="2.0", released="2015-04",
@@ -81,9 +104,13 @@ _V20 = Behaviour(
     legacy_digest_parsing=True, manifest_size_limit=None, range_checked=False,
     catalog=False, mount=False, event_tag=False, storage_errors_are_500=False,
     storage_driver="filesystem",
+    error_content_type="text/plain; charset=utf-8", json_content_type="application/json; charset=utf-8",
+    error_detail_text=True, blob_unknown_detail="fslayer", verification_error="message",
 )
 _V21 = replace(_V20, version="2.1", released="2015-07", put_success_status=201,
-               put_errors_always_400=False, etag=True, catalog=True)
+               put_errors_always_400=False, etag=True, catalog=True,
+               error_content_type="application/json; charset=utf-8", error_detail_text=False,
+               blob_unknown_detail="digest", verification_error="pair")
 _V22 = replace(_V21, version="2.2.1", released="2015-11", put_parser="schema1-jws",
                put_checks_embedded_name=False, missing_layer_code=ErrorCode.MANIFEST_BLOB_UNKNOWN)
 _V230 = replace(_V22, version="2.3.0", released="2016-02", put_parser="content-type",
@@ -105,7 +132,9 @@ _V27 = replace(_V26, version="2.7", released="2018-10", schema2_requires_media_t
 _V28 = replace(_V27, version="2.8", released="2022-01")
 _V30 = replace(_V28, version="3.0", released="2025-04", put_parser="content-type-strict",
                schema1=False, schema1_push_switch=False, converts_schema2=False, accept="mime",
-               list_schema2_child_refused=True, stored_schema1_unreadable=True)
+               list_schema2_child_refused=True, stored_schema1_unreadable=True,
+               error_content_type="application/json", json_content_type="application/json",
+               error_detail_text=True)
 
 BEHAVIOURS: dict[str, Behaviour] = {
     b.version: b for b in (_V20, _V21, _V22, _V230, _V231, _V24, _V25, _V26, _V27, _V28, _V30)

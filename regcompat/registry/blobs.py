@@ -24,6 +24,7 @@ import re
 from ..digest import Digest, DigestError, from_bytes
 from ..errors import GO_ERROR, ErrorCode, RegistryError
 from ..messages import Request, Response
+from . import go_errors
 from .events import Event
 from .responses import API_VERSION, respond
 from .routes import Route
@@ -49,7 +50,7 @@ def get_blob(state: RegistryState, route: Route, request: Request) -> Response:
     asked = _blob_digest(state, route)
     data = state.store.blob(route.name, asked)
     if data is None:
-        raise RegistryError(ErrorCode.BLOB_UNKNOWN, detail=asked)
+        raise RegistryError(ErrorCode.BLOB_UNKNOWN, detail=go_errors.blob_unknown(state.behaviour, asked))
     digest = state.store.canonical(asked)  # a sha512 link is answered with the sha256 it names
     headers = [("Cache-Control", "max-age=31536000"), ("Docker-Content-Digest", digest),
                ("Etag", f'"{digest}"')]
@@ -144,7 +145,7 @@ def _commit(state: RegistryState, name: str, wanted: str | None, data: bytes) ->
     except DigestError:
         raise RegistryError(ErrorCode.DIGEST_INVALID, detail="digest parsing failed") from None
     if from_bytes(data, digest.algorithm) != digest:
-        raise RegistryError(ErrorCode.DIGEST_INVALID, detail={"Digest": digest, "Reason": GO_ERROR})
+        raise RegistryError(ErrorCode.DIGEST_INVALID, detail=go_errors.blob_invalid_digest(digest))
     canonical = state.store.put_blob(name, digest, data)
     state.emit(Event("push", "blob", name, "application/octet-stream", canonical, len(data),
                      f"/v2/{name}/blobs/{canonical}"))

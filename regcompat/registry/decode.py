@@ -23,7 +23,7 @@ from ..errors import GO_ERROR, ErrorCode, RegistryError
 from ..mediatypes import MediaType
 from .. import manifest as formats
 from .behaviour import Behaviour
-from .go_errors import decode_error_detail
+from .go_errors import decode_error_detail, plain
 
 __all__ = ["Decoded", "decode_manifest", "parse_content_type"]
 
@@ -95,6 +95,11 @@ _PARSERS = {
     "oci-manifest": lambda raw: formats.oci.parse_manifest(raw),
     "oci-index": lambda raw: formats.oci.parse_index(raw),
 }
+#: The unmarshallers' texts (manifest/schema2, manifestlist, ocischema; 2.7 to 3.0).
+_MEDIA_TYPE_MISMATCH = {"schema2": "mediaType in manifest should be '%s' not '%s'",
+                        "list": "mediaType in manifest list should be '%s' not '%s'",
+                        "oci-manifest": "if present, mediaType in manifest should be '%s' not '%s'",
+                        "oci-index": "if present, mediaType in image index should be '%s' not '%s'"}
 _EXPECTED_FIELD = {"schema2": (MediaType.SCHEMA2,),
                    "list": (MediaType.MANIFEST_LIST,),
                    "oci-manifest": ("", MediaType.OCI_MANIFEST),
@@ -108,7 +113,9 @@ def _decode_typed(b: Behaviour, kind: str, body: bytes) -> Decoded:
         raise _invalid(body, err) from None
     field = manifest.media_type
     if kind in _EXPECTED_FIELD and b.schema2_requires_media_type and field not in _EXPECTED_FIELD[kind]:
-        raise RegistryError(ErrorCode.MANIFEST_INVALID, detail=GO_ERROR)
+        expected = _EXPECTED_FIELD[kind][-1]
+        raise RegistryError(ErrorCode.MANIFEST_INVALID,
+                            detail=plain(_MEDIA_TYPE_MISMATCH[kind] % (expected, field)))
     if kind == "schema2" and not field and b.untyped_schema2_stored:
         kind = "untyped"
     return Decoded(kind, manifest, manifest.digest, field)

@@ -1,4 +1,9 @@
-"""The ``detail`` Go puts in MANIFEST_INVALID when decoding a pushed body fails.
+"""Go error values distribution puts in ``detail``, with their ``Error()`` text
+and exported fields (see :class:`regcompat.errors.GoError`).
+
+The named errors of distribution's ``errors.go``/``blobs.go`` (texts from
+distribution v2.0.1 to v3.0.0, unchanged across them), and the detail Go puts
+in MANIFEST_INVALID when decoding a pushed body fails.
 
 distribution passes the decoder's error value to ``WithDetail``; Go's JSON
 encoder then writes its exported fields:
@@ -19,9 +24,47 @@ from __future__ import annotations
 import json
 import re
 
-from ..errors import GO_ERROR
+from ..errors import GO_ERROR, GoError, go_quote
 
-__all__ = ["decode_error_detail", "json_syntax_offset"]
+__all__ = ["decode_error_detail", "json_syntax_offset", "tag_unknown", "manifest_tag_unknown",
+           "revision_unknown", "blob_invalid_digest", "blob_unknown", "name_invalid", "plain"]
+
+
+def blob_unknown(b, digest: str) -> object:
+    """BLOB_UNKNOWN's detail for version ``b`` (its ``blob_unknown_detail``)."""
+    return {"blobSum": digest} if b.blob_unknown_detail == "fslayer" else digest
+
+
+def plain(text: str) -> GoError:
+    """An ``errors.New``/``fmt.Errorf`` value: no exported field."""
+    return GoError(text)
+
+
+def tag_unknown(tag: str) -> GoError:
+    """``distribution.ErrTagUnknown`` (2.3+)."""
+    return GoError(f"unknown tag={tag}", {"Tag": tag})
+
+
+def manifest_tag_unknown(name: str, tag: str) -> GoError:
+    """``distribution.ErrManifestUnknown`` (a tag lookup in 2.0-2.2)."""
+    return GoError(f"unknown manifest name={name} tag={tag}", {"Name": name, "Tag": tag})
+
+
+def revision_unknown(name: str, digest: str) -> GoError:
+    """``distribution.ErrManifestUnknownRevision``."""
+    return GoError(f"unknown manifest name={name} revision={digest}", {"Name": name, "Revision": digest})
+
+
+def blob_invalid_digest(digest: str, reason: str = "content does not match digest") -> GoError:
+    """``distribution.ErrBlobInvalidDigest`` (the reason is a plain error)."""
+    return GoError(f"invalid digest for referenced layer: {digest}, {reason}",
+                   {"Digest": digest, "Reason": plain(reason)})
+
+
+def name_invalid(name: str, reason: str) -> GoError:
+    """``distribution.ErrRepositoryNameInvalid`` (the reason is a plain error)."""
+    return GoError(f"repository name {go_quote(name)} invalid: {reason}",
+                   {"Name": name, "Reason": plain(reason)})
 
 _TYPE_ERROR = re.compile(r"json: cannot unmarshal (?P<value>.+?) into Go "
                          r"(?:struct field (?P<struct>[^.]*)\.(?P<field>\S+)|value) of type \S+\Z")
@@ -49,16 +92,16 @@ def decode_error_detail(body: bytes, message: str) -> object:
     """The detail for a decode failure whose message is ``message``."""
     offset = json_syntax_offset(body)
     if offset is not None:
-        return {"Offset": offset}
+        return GoError(message, {"Offset": offset})
     match = _TYPE_ERROR.match(message)
     if not match:
-        return GO_ERROR
+        return plain(message)
     value = match.group("value")
     field = match.group("field") or ""
     text = body.decode("utf-8", "replace")
     offset = _type_error_offset(text, tuple(field.split(".")) if field else (), value.split(" ")[0])
-    return {"Value": value, "Type": GO_ERROR, "Offset": offset,
-            "Struct": match.group("struct") or "", "Field": field}
+    return GoError(message, {"Value": value, "Type": GO_ERROR, "Offset": offset,
+                             "Struct": match.group("struct") or "", "Field": field})
 
 
 def _type_error_offset(text: str, path: tuple[str, ...], kind: str) -> int:

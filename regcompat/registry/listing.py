@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from ..errors import ErrorCode, RegistryError
 from ..messages import Request, Response
-from .responses import JSON_TYPE, json_response, respond
+from .responses import json_response, respond
 from .routes import Route
 from .state import RegistryState
 
@@ -25,7 +25,7 @@ __all__ = ["base", "tags_list", "catalog"]
 
 def base(state: RegistryState, route: Route, request: Request) -> Response:
     """``{}`` written directly (no encoder, so no newline), whatever the method."""
-    return respond(200, [("Content-Type", JSON_TYPE)], b"{}")
+    return respond(200, [("Content-Type", state.behaviour.json_content_type)], b"{}")
 
 
 def tags_list(state: RegistryState, route: Route, request: Request) -> Response:
@@ -33,7 +33,7 @@ def tags_list(state: RegistryState, route: Route, request: Request) -> Response:
     if repo is None or not repo.had_tags:
         raise RegistryError(ErrorCode.NAME_UNKNOWN, detail={"name": route.name})
     # Go writes an empty (nil) list as null: seen against 2.8.2 after every tag was deleted.
-    return json_response(200, {"name": route.name, "tags": sorted(repo.tags) or None})
+    return json_response(200, {"name": route.name, "tags": sorted(repo.tags) or None}, b=state.behaviour)
 
 
 def catalog(state: RegistryState, route: Route, request: Request) -> Response:
@@ -50,7 +50,7 @@ def catalog(state: RegistryState, route: Route, request: Request) -> Response:
         names = names[:limit]
         link = "/v2/_catalog?" + urlencode({"last": names[-1], "n": limit})
         headers.append(("Link", f'<{link}>; rel="next"'))
-    return json_response(200, {"repositories": names}, headers)
+    return json_response(200, {"repositories": names}, headers, b=state.behaviour)
 
 
 def _limit(text: str | None) -> int | None:

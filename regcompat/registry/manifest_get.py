@@ -25,6 +25,7 @@ from ..errors import GO_ERROR, ErrorCode, RegistryError
 from ..mediatypes import MediaType
 from .. import manifest as formats
 from ..messages import Request, Response
+from . import go_errors
 from .events import Event
 from .negotiate import Decision, accepted_types, decide, decide_child
 from .responses import API_VERSION, respond
@@ -48,7 +49,8 @@ def get_manifest(state: RegistryState, route: Route, request: Request) -> Respon
         raise _invalid_tag_path(b, name, tag)
     digest = url_digest or state.store.tag(name, tag)
     if digest is None:
-        detail = {"Name": name, "Tag": tag} if b.unknown_tag_detail_has_name else {"Tag": tag}
+        detail = go_errors.manifest_tag_unknown(name, tag) if b.unknown_tag_detail_has_name \
+            else go_errors.tag_unknown(tag)
         raise RegistryError(ErrorCode.MANIFEST_UNKNOWN, detail=detail)
     if b.etag and _etag_matches(request, digest):
         return Response(304, [API_VERSION])
@@ -94,7 +96,7 @@ def _load(state: RegistryState, name: str, digest: str) -> StoredManifest:
     b = state.behaviour
     stored = state.store.manifest(name, digest)
     if stored is None:
-        raise RegistryError(ErrorCode.MANIFEST_UNKNOWN, detail={"Name": name, "Revision": digest})
+        raise RegistryError(ErrorCode.MANIFEST_UNKNOWN, detail=go_errors.revision_unknown(name, digest))
     if stored.kind == "untyped":  # 2.3-2.6: stored, but storage cannot classify it
         raise RegistryError(ErrorCode.MANIFEST_UNKNOWN, detail=[GO_ERROR])
     if stored.kind == "schema1" and b.stored_schema1_unreadable:

@@ -12,10 +12,13 @@ Order of checks (registry-behavior.md section 1, and the recorded sessions):
 The HTTP status is that of the first error (2.0.0: always 400). Nothing is
 written unless every check passed.
 
+A schema1 name that does not match the repository (2.0/2.1) is an error the
+handler has no code for (``unexpected``): recorded from 2.0.1 (one UNKNOWN
+carrying the text) and 2.1.1 (UNKNOWN, UNKNOWN {}: a 500).
+
 UNCONFIRMED (not in the references, not recorded): the codes for a schema1
-name that does not match the repository (2.0/2.1) or fails the name grammar,
-and for mismatched ``history``/``fsLayers`` lengths; MANIFEST_INVALID with a
-Go error detail is used.
+name that fails the name grammar, and for mismatched ``history``/``fsLayers``
+lengths; MANIFEST_INVALID with a Go error detail is used.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from ..mediatypes import MediaType
 from .. import manifest as formats
 from ..messages import Request, Response
 from ..reference import NAME_RE
+from . import go_errors
 from .decode import Decoded, decode_manifest
 from .events import Event
 from .responses import respond
@@ -87,7 +91,7 @@ def _schema1_errors(state: RegistryState, name: str, decoded: Decoded) -> list[R
     errors: list[RegistryError] = []
     if b.put_checks_embedded_name:
         if decoded.embedded_name != name:
-            errors.append(RegistryError(ErrorCode.MANIFEST_INVALID, detail=GO_ERROR))
+            errors += unexpected(b, go_errors.plain("repository name does not match manifest name"))
     elif not NAME_RE.fullmatch(decoded.embedded_name or "") or len(decoded.embedded_name) > 255:
         errors.append(RegistryError(ErrorCode.NAME_INVALID,
                                     detail={"Name": decoded.embedded_name, "Reason": GO_ERROR}))
@@ -100,9 +104,17 @@ def _schema1_errors(state: RegistryState, name: str, decoded: Decoded) -> list[R
         errors.append(RegistryError(ErrorCode.MANIFEST_UNVERIFIED))
     for digest in fs_layers:
         if not state.store.has_blob(name, digest):
-            detail = {"blobSum": digest} if b.missing_layer_code is ErrorCode.BLOB_UNKNOWN else digest
+            detail = go_errors.blob_unknown(b, digest) if b.missing_layer_code is ErrorCode.BLOB_UNKNOWN \
+                else digest
             errors.append(RegistryError(b.missing_layer_code, detail=detail))
     return errors
+
+
+def unexpected(b, error: object) -> list[RegistryError]:
+    """A verification error the PUT handler has no code for, as version ``b`` reports it."""
+    if b.verification_error == "message":
+        return [RegistryError(ErrorCode.UNKNOWN, message=error.text)]
+    return [RegistryError(ErrorCode.UNKNOWN), RegistryError(ErrorCode.UNKNOWN, detail=error)]
 
 
 def _verifies(manifest: object) -> bool:

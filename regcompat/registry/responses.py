@@ -2,13 +2,16 @@
 
 Every response has ``Docker-Distribution-Api-Version: registry/2.0`` and a
 ``Content-Length``; JSON bodies are written by Go's ``json.Encoder`` (compact,
-HTML-safe, a trailing newline) as ``application/json; charset=utf-8``; the
-router's own answers (404 page, 405, 301) are Go ``http.Error`` plain text.
+HTML-safe, a trailing newline) as the version's ``json_content_type``, error
+envelopes as its ``error_content_type`` with Go error details as text or
+fields (behaviour.py); the router's own answers (404 page, 405, 301) are Go
+``http.Error`` plain text.
 """
 
 from __future__ import annotations
 
 from ..errors import RegistryError, to_envelope
+from .behaviour import Behaviour
 from ..gojson import marshal
 from ..messages import Headers, Response
 
@@ -30,14 +33,18 @@ def respond(status: int, headers: list[tuple[str, str]] | None = None, body: byt
     return Response(status, Headers(items), body)
 
 
-def json_response(status: int, value: object, headers: list[tuple[str, str]] | None = None) -> Response:
+def json_response(status: int, value: object, headers: list[tuple[str, str]] | None = None, *,
+                  b: Behaviour | None = None) -> Response:
     body = marshal(value) + b"\n"
-    return respond(status, [("Content-Type", JSON_TYPE), *(headers or [])], body)
+    content_type = b.json_content_type if b else JSON_TYPE
+    return respond(status, [("Content-Type", content_type), *(headers or [])], body)
 
 
-def error_response(error: RegistryError, *, status: int | None = None) -> Response:
-    body = to_envelope(error)
-    return respond(status or error.status, [("Content-Type", JSON_TYPE)], body)
+def error_response(error: RegistryError, b: Behaviour | None = None, *, status: int | None = None) -> Response:
+    """The error envelope as version ``b`` writes it (2.1-2.8 when not given)."""
+    body = to_envelope(error, error_text=bool(b and b.error_detail_text))
+    content_type = b.error_content_type if b else JSON_TYPE
+    return respond(status or error.status, [("Content-Type", content_type)], body)
 
 
 def client_disconnected(error: RegistryError) -> Response:

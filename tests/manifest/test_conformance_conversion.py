@@ -33,6 +33,12 @@ from ..registry.conformance import load
 SESSIONS = {  # file -> (keep_author, DCD of a converted response is the payload digest)
     "registry-2.3.0.jsonl": (False, False),
     "registry-2.3.1.jsonl": (False, True),
+    "registry-2.4.0.jsonl": (False, True),
+    "registry-2.4.1.jsonl": (True, True),
+    "registry-2.5.2.jsonl": (True, True),
+    "registry-2.6.2.jsonl": (True, True),
+    "registry-2.7.1.jsonl": (True, True),
+    "registry-2.7.1-schema1-enabled.jsonl": (True, True),
     "registry-2.8.2.jsonl": (True, True),
     "registry-2.8.2-schema1-enabled.jsonl": (True, True),
 }

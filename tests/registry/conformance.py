@@ -18,13 +18,24 @@ from urllib.parse import parse_qsl, urlsplit
 
 import regcompat as rc
 
-#: recording file -> how the model is configured to stand in for that build
+#: recording file -> how the model is configured to stand in for that build (every
+#: build but 2.0.1, which has no such setting, ran with deletes enabled)
+_DELETE = {"delete_enabled": True}
 SESSIONS = {
-    "registry-2.2.1.jsonl": ("2.2.1", {}),
-    "registry-2.3.0.jsonl": ("2.3.0", {}),
-    "registry-2.3.1.jsonl": ("2.3.1", {}),
-    "registry-2.8.2.jsonl": ("2.8", {}),
-    "registry-2.8.2-schema1-enabled.jsonl": ("2.8", {"schema1_push": True}),
+    "registry-2.0.1.jsonl": ("2.0.1", {}),
+    "registry-2.1.1.jsonl": ("2.1.1", _DELETE),
+    "registry-2.2.1.jsonl": ("2.2.1", _DELETE),
+    "registry-2.3.0.jsonl": ("2.3.0", _DELETE),
+    "registry-2.3.1.jsonl": ("2.3.1", _DELETE),
+    "registry-2.4.0.jsonl": ("2.4.0", _DELETE),
+    "registry-2.4.1.jsonl": ("2.4.1", _DELETE),
+    "registry-2.5.2.jsonl": ("2.5.2", _DELETE),
+    "registry-2.6.2.jsonl": ("2.6.2", _DELETE),
+    "registry-2.7.1.jsonl": ("2.7.1", _DELETE),
+    "registry-2.7.1-schema1-enabled.jsonl": ("2.7.1", {"schema1_push": True, **_DELETE}),
+    "registry-2.8.2.jsonl": ("2.8.2", _DELETE),
+    "registry-2.8.2-schema1-enabled.jsonl": ("2.8.2", {"schema1_push": True, **_DELETE}),
+    "registry-3.0.0.jsonl": ("3.0.0", _DELETE),
 }
 
 
