@@ -90,7 +90,8 @@ class GoError:
 
 
 #: A Go ``error`` value with no exported field whose text the model does not
-#: carry: ``{}`` on the wire in 2.1-2.8.
+#: carry: ``{}`` on the wire in 2.1-2.8, and (approximation: the text is
+#: unknown) also where 2.0 and 3.0 would write the text.
 GO_ERROR = GoError("")
 _NO_DETAIL = object()
 
@@ -122,7 +123,9 @@ def go_quote(text: str) -> str:
 def _render_detail(value: object, error_text: bool) -> object:
     """A detail as Go's encoder sees it: GoErrors become their text or fields."""
     if isinstance(value, GoError):
-        return value.text if error_text else _render_detail(value.fields, False)
+        if error_text and value is not GO_ERROR:
+            return value.text
+        return _render_detail(value.fields, False)
     if isinstance(value, dict):
         return {k: _render_detail(v, error_text) for k, v in value.items()}
     if isinstance(value, list):
