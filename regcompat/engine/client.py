@@ -15,6 +15,12 @@ A reference without a registry host is taken to name a repository on the
 target (``demo/app:latest`` on ``localhost:5000``); the CLI-style lines print
 it with the host (``localhost:5000/demo/app``). Every command starts with the
 ``GET /v2/`` version check real engines make (see wire.Session.ping).
+
+Daemon settings that change a row: ``require_schema2=True`` (1.13+, plugins),
+``enable_schema1_pull=True`` (``DOCKER_ENABLE_DEPRECATED_PULL_SCHEMA_1_IMAGE``,
+26.0-28.1: the "27" row), ``allow_schema1_push=True``
+(``DOCKER_ALLOW_SCHEMA1_PUSH_DONOTUSE``, 20.10 and 27). A setting the version
+does not have is refused with ``ValueError``.
 """
 
 from __future__ import annotations
@@ -73,12 +79,23 @@ class Engine:
 
     def __init__(self, version: str, target, *, trust_key: libtrust.TrustKey | None = None,
                  clock: Callable[[], datetime] | None = None, host: str | None = None,
-                 require_schema2: bool = False):
+                 require_schema2: bool = False, enable_schema1_pull: bool = False,
+                 allow_schema1_push: bool = False):
         self.profile: EngineProfile = profile(version)
         if require_schema2:
             if not self.profile.require_schema2_option:
                 raise ValueError(f"Docker {self.profile.version} has no RequireSchema2 setting (1.13+ only)")
             self.profile = replace(self.profile, fallback=False, require_schema2=True)
+        if enable_schema1_pull:
+            if not self.profile.schema1_pull_option:
+                raise ValueError(f"Docker {self.profile.version} has no DOCKER_ENABLE_DEPRECATED_PULL_SCHEMA_1_IMAGE "
+                                 "(26.0-28.1 only)")
+            self.profile = replace(self.profile, schema1_pull_warning=True)
+        if allow_schema1_push:
+            if not self.profile.schema1_push_option:
+                raise ValueError(f"Docker {self.profile.version} has no DOCKER_ALLOW_SCHEMA1_PUSH_DONOTUSE "
+                                 "(20.10-27 only)")
+            self.profile = replace(self.profile, fallback=not require_schema2, schema1_push_notice=True)
         self.transport, default_host = _transport(target)
         self.host = host or default_host
         self.trust_key = trust_key or daemon_key(self.profile.version)
@@ -92,7 +109,7 @@ class Engine:
         return f"Engine({self.version!r}, {self.transport!r})"
 
     def _session(self) -> Session:
-        return Session(self.transport, self.host, f"docker/{self.profile.release}")
+        return Session(self.transport, self.host, f"docker/{self.profile.release}", self.profile.client_errors)
 
     def _names(self, text: str):
         ref = parse_reference(text)

@@ -9,12 +9,12 @@ The profile's ``pull_family`` picks the verification rules:
   to it (``image verification failed for digest <d>``), then ``schemaVersion``
   must be 1 (``unsupported schema version 2 for tag "<ref>"``)
   (``M@v1.9.1:graph/pull_v2.go:240-264,443-486``).
-* ``v1.10`` (1.10, 1.12, 17.06, 27) - one Accept header per known type; the
+* ``v1.10`` (1.10, 1.12, 17.06, 20.10, 27, 28) - one Accept header per known type; the
   body is parsed by the response's Content-Type (unknown -> schema1); schema1
   checked on its payload (``image verification failed``), schema2/lists on the
   raw bytes (``manifest verification failed``); a list picks the first
   linux/amd64 entry and fetches it by digest (``M@v1.10.0:distribution/pull_v2.go``).
-  27 resolves a tag with HEAD first and refuses schema1.
+  20.10+ resolve a tag with HEAD first; 27 refuses schema1 unless enabled, 28 always.
 
 Schema2/OCI pulls recompute each layer's diff_id (sha256 of the uncompressed
 tar) and compare the list with the config's ``rootfs.diff_ids``: ``layers from
@@ -23,7 +23,8 @@ a layer that does not decompress fails ``failed to register layer: <err>``
 (``M@v1.10.0:distribution/xfer/download.go:312``; the Go gzip error text is
 not reproduced, Python's is shown: UNCONFIRMED wording).
 
-Printed: ``<tag or digest>: Pulling from <name>``, ``Digest: <d>``, ``Status:
+Printed: ``<tag or digest>: Pulling from <name>`` (20.10+: the whole reference
+instead of the digest), ``Digest: <d>``, ``Status:
 Downloaded newer image for <ref>`` (the Status line assumes an empty local
 store). Left out: per-layer progress lines, the local image store ("Image is
 up to date"), v1 endpoint fallback (its final text is UNCONFIRMED).
@@ -41,9 +42,9 @@ from ..mediatypes import MediaType
 from ..manifest import ManifestError, manifestlist, oci, schema1, schema2
 from ..manifest.convert import select_platform
 from .legacy import pull_v16
-from .profiles import SCHEMA1_DEPRECATION, EngineProfile
+from .profiles import EngineProfile
 from .results import PullResult
-from .wire import EngineFailure, Session, client_error, download_blob, first_error_code
+from .wire import EngineFailure, Session, download_blob, first_error_text, translatable
 
 __all__ = ["pull"]
 
@@ -76,7 +77,8 @@ class _Pull:
         self.result.manifest_bytes = response.body
 
     def pulling(self) -> None:
-        self.say(f"{self.tag_or_digest}: Pulling from {self.name}")
+        label = self.display if (self.digest and self.p.digest_label == "reference") else self.tag_or_digest
+        self.say(f"{label}: Pulling from {self.name}")
 
     def blobs(self, digests) -> None:
         for d in dict.fromkeys(str(x) for x in digests):
@@ -105,7 +107,7 @@ def pull(p: EngineProfile, session: Session, name: str, tag: str | None, digest:
 def _pull_v19(s: _Pull) -> Digest:
     response = s.get(s.tag_or_digest)
     if not response.ok:
-        raise EngineFailure(client_error(response))
+        raise EngineFailure(s.session.error(response))
     s.keep(response)
     try:
         manifest = schema1.parse(response.body, require_signature=False)
@@ -132,12 +134,26 @@ def _check_layers(manifest, what: str) -> None:
 
 # -- Docker 1.10 and later -------------------------------------------------------------------
 
+_NOT_FOUND = {  # 1.13+ rewrite these codes when they come as full errors (wire.translatable)
+    "short": {ErrorCode.MANIFEST_UNKNOWN: "manifest for {display} not found",
+              ErrorCode.NAME_UNKNOWN: "repository {repo} not found",
+              ErrorCode.DENIED: "repository {repo} not found: does not exist or no pull access"},
+    "wrapped": {ErrorCode.MANIFEST_UNKNOWN: "manifest for {display} not found: {cause}",
+                ErrorCode.NAME_UNKNOWN: "repository {repo} not found: {cause}",
+                ErrorCode.DENIED: "pull access denied for {repo}, repository does not exist or may require "
+                                  "'docker login': {cause}"},
+}
+
+
 def _not_found(s: _Pull, response) -> EngineFailure:
-    text = client_error(response)
-    if s.p.not_found_text and first_error_code(response) is ErrorCode.MANIFEST_UNKNOWN:
-        short = f"manifest for {s.display} not found"
-        return EngineFailure(short if s.p.not_found_text == "short" else f"{short}: {text}")
-    return EngineFailure(text)
+    """A failed manifest fetch: 1.13+ keep the first error only and translate the not-found codes."""
+    if not s.p.not_found_text:
+        return EngineFailure(s.session.error(response))
+    cause = first_error_text(response, s.session.error_style)
+    template = _NOT_FOUND[s.p.not_found_text].get(translatable(response, s.session.error_style))
+    if template is None:
+        return EngineFailure(cause)
+    return EngineFailure(template.format(display=s.display, repo=s.repo, cause=cause))
 
 
 def _resolve(s: _Pull) -> str:
@@ -181,10 +197,13 @@ def _pull_v110(s: _Pull) -> Digest:
 
 def _pull_image(s: _Pull, manifest, digest: Digest | None, ref: str) -> Digest:
     if isinstance(manifest, schema1.Schema1Manifest):
-        if s.p.schema1_pull_refused:  # logged as a warning, then returned (M@v27.5.1:distribution/pull_v2.go:427-431)
-            text = SCHEMA1_DEPRECATION.format(ref=ref)
-            s.result.daemon_log.append(text)
-            raise EngineFailure(text)
+        if s.p.schema1_refusal:  # always the pulled reference, also for a list's child
+            text = s.p.schema1_refusal.format(ref=s.display)
+            if s.p.schema1_pull_option:  # 26-28.1 log it as a warning (M@v27.5.1:distribution/pull_v2.go:427-431)
+                s.result.daemon_log.append(text)
+            if not s.p.schema1_pull_warning:
+                raise EngineFailure(text)
+            s.say(text)
         computed = from_bytes(manifest.canonical)
         if digest and computed != digest:
             raise EngineFailure(f"image verification failed for digest {digest}")

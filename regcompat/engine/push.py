@@ -18,6 +18,14 @@ uploads the empty-layer blob if the config needs it, signs with the daemon key
 and PUTs with the prettyjws type. The ``<tag>: digest: ... size: ...`` line is
 printed after the successful PUT.
 
+20.10+ (``schema1_push_removed``) do not fall back unless the daemon runs with
+``DOCKER_ALLOW_SCHEMA1_PUSH_DONOTUSE`` (``Engine(..., allow_schema1_push=True)``,
+20.10 and 27; it prints a ``[DEPRECATION NOTICE]`` line after the schema1 PUT);
+a refusal whose text is exactly ``tag invalid`` fails with
+``[DEPRECATED] support for pushing manifest v2 schema1 images has been removed.
+... : tag invalid`` (``M@v20.10.24:distribution/push_v2.go:184-222``). 1.13+
+go on to upload a layer whose existence check failed (wire.upload_blob).
+
 The schema1 payload a 1.6-1.9 daemon signs is modelled as the one
 distribution's conversion builds from the image (``Image.schema1_payload``):
 the real daemons wrote each layer's stored v1 JSON, which for an image built by
@@ -36,9 +44,10 @@ from ..digest import Digest, DigestError, from_bytes
 from ..mediatypes import MediaType
 from ..manifest import libtrust, schema1
 from ..manifest.convert import EMPTY_LAYER, EMPTY_LAYER_DIGEST, schema2_to_schema1, uses_empty_layer
-from .profiles import EngineProfile
+from ..reference import parse_reference
+from .profiles import SCHEMA1_PUSH_NOTICE, SCHEMA1_PUSH_REMOVED, EngineProfile
 from .results import PushResult
-from .wire import EngineFailure, Session, client_error, upload_blob
+from .wire import EngineFailure, Session, upload_blob
 
 __all__ = ["push"]
 
@@ -53,7 +62,7 @@ def push(p: EngineProfile, session: Session, image, name: str, tag: str, display
         if p.push == "schema1":
             _push_schema1(p, session, image, name, tag, trust_key, clock, result, display)
         else:
-            _push_schema2(p, session, image, name, tag, trust_key, clock, result)
+            _push_schema2(p, session, image, name, tag, trust_key, clock, result, display)
         result.ok = True
     except (EngineFailure, OSError) as err:  # OSError: the HTTP transport could not reach the registry
         result.error = str(err)
@@ -92,7 +101,7 @@ def _push_schema1(p, session, image, name, tag, key, clock, result, repo) -> Non
     response = session.send("PUT", f"/v2/{name}/manifests/{tag}", [], document)
     if p.schema1_client == "distribution":
         if not response.ok:
-            raise EngineFailure(client_error(response))
+            raise EngineFailure(session.error(response))
         return
     if response.status >= 400:
         raise EngineFailure(f"Server error: {response.status} trying to push {name}:{tag} manifest")
@@ -110,16 +119,16 @@ def _push_schema1(p, session, image, name, tag, key, clock, result, repo) -> Non
 def _put_manifest(session: Session, name: str, tag: str, content_type: str, body: bytes) -> None:
     response = session.send("PUT", f"/v2/{name}/manifests/{tag}", [("Content-Type", content_type)], body)
     if not response.ok:
-        raise EngineFailure(client_error(response))
+        raise EngineFailure(session.error(response))
     try:
         Digest(response.headers.get("Docker-Content-Digest") or "")
     except DigestError as err:
         raise EngineFailure(str(err)) from None
 
 
-def _push_schema2(p, session, image, name, tag, key, clock, result) -> None:
+def _push_schema2(p, session, image, name, tag, key, clock, result, display) -> None:
     for layer in image.layers:
-        upload_blob(session, name, layer.digest, layer.data)
+        upload_blob(session, name, layer.digest, layer.data, tolerant=p.tolerant_layer_check, log=result.daemon_log)
     config = image.config_blob
     upload_blob(session, name, config.digest, config.data)
     manifest = image.schema2(config_media_type=p.config_media_type)
@@ -130,10 +139,17 @@ def _push_schema2(p, session, image, name, tag, key, clock, result) -> None:
         if not p.fallback:
             if p.require_schema2:
                 result.daemon_log.append(f"failed to upload schema2 manifest: {err}")
+            elif p.schema1_push_removed and str(err) == "tag invalid":
+                result.daemon_log.append(SCHEMA1_PUSH_REMOVED)
+                raise EngineFailure(f"{SCHEMA1_PUSH_REMOVED}: {err}") from None
             raise
         result.daemon_log.append(f"failed to upload schema2 manifest: {err} - falling back to schema1")
         body = _fallback_schema1(p, session, image, name, tag, key, clock, manifest)
         media_type = MediaType.SCHEMA1_SIGNED
+        if p.schema1_push_notice:
+            notice = SCHEMA1_PUSH_NOTICE.format(domain=parse_reference(display).domain or display.split("/")[0])
+            result.daemon_log.append(notice)
+            result.output.append(notice)
     digest = from_bytes(body)
     result.digest, result.size, result.media_type = digest, len(body), media_type
     result.output.append(p.push_digest_line.format(tag=tag, digest=digest, size=len(body)))

@@ -6,6 +6,7 @@ import pytest
 
 import regcompat as rc
 from regcompat.engine import Engine
+from regcompat.engine.profiles import SCHEMA1_PUSH_NOTICE, SCHEMA1_PUSH_REMOVED
 from regcompat.image import sample_image
 from regcompat.manifest import libtrust, schema1
 
@@ -32,11 +33,36 @@ def test_second_push_uploads_nothing_new():
     assert [ex.request.method for ex in again.exchanges].count("POST") == 0 and again.ok
 
 
-def test_27_has_no_schema1_fallback():
+@pytest.mark.parametrize("version", ["20.10", "27", "28"])
+def test_modern_engines_have_no_schema1_fallback_and_wrap_tag_invalid(version):
+    """20.10+: ``tag invalid`` is wrapped in the [DEPRECATED] text (M@v20.10.24:distribution/push_v2.go:193-199,
+    M@v28.5.2:distribution/push_v2.go:186-190); a real Docker 20.10 printed exactly this against 2.0 and 2.1."""
     reg = rc.Registry("2.1")
-    result = push("27", reg)
-    assert not result.ok and result.error == "tag invalid: manifest tag did not match URI"
-    assert result.daemon_log == [] and len(manifest_calls(result, "PUT")) == 1
+    result = push(version, reg)
+    assert not result.ok and result.error == (
+        "[DEPRECATED] support for pushing manifest v2 schema1 images has been removed. More information at "
+        "https://docs.docker.com/registry/spec/deprecated-schema-v1/: tag invalid")
+    assert result.daemon_log == [SCHEMA1_PUSH_REMOVED] and len(manifest_calls(result, "PUT")) == 1
+
+
+@pytest.mark.parametrize("version", ["20.10", "27", "28"])
+def test_other_schema2_refusals_are_not_wrapped(version):
+    """2.2.1 answers MANIFEST_INVALID with a detail: no wrap (a real Docker 20.10: ``manifest invalid: manifest invalid``)."""
+    result = push(version, rc.Registry("2.2.1"))
+    assert not result.ok and result.error == "manifest invalid: manifest invalid" and result.daemon_log == []
+
+
+@pytest.mark.parametrize("version", ["20.10", "27"])
+def test_allow_schema1_push_falls_back_and_prints_the_notice(version):
+    """DOCKER_ALLOW_SCHEMA1_PUSH_DONOTUSE (M@v20.10.24:distribution/push_v2.go:193-222): fallback, then the notice."""
+    reg = rc.Registry("2.1")
+    result = Engine(version, reg, allow_schema1_push=True).push(sample_image(), f"{NAME}:latest")
+    notice = SCHEMA1_PUSH_NOTICE.format(domain="localhost:5000")
+    assert result.ok and result.media_type == S1 and result.output[-2:] == [
+        notice, f"latest: digest: {result.digest} size: {result.size}"]
+    assert result.daemon_log[0] == "failed to upload schema2 manifest: tag invalid - falling back to schema1"
+    with pytest.raises(ValueError, match="DOCKER_ALLOW_SCHEMA1_PUSH_DONOTUSE"):
+        Engine("28", reg, allow_schema1_push=True)
 
 
 def test_19_push_signs_with_the_daemon_key_and_16_puts_schema_version_last():
@@ -129,8 +155,8 @@ def test_require_schema2_disables_the_fallback_and_refuses_schema1():
     reg = rc.Registry("2.1")
     engine = Engine("17.06", reg, require_schema2=True)
     result = engine.push(sample_image(), f"{NAME}:latest")
-    assert not result.ok and result.error == "tag invalid: manifest tag did not match URI"
-    assert result.daemon_log == ["failed to upload schema2 manifest: tag invalid: manifest tag did not match URI"]
+    assert not result.ok and result.error == "tag invalid"  # the bare code: default message, no detail
+    assert result.daemon_log == ["failed to upload schema2 manifest: tag invalid"]
     push("1.9", reg)
     assert engine.pull(f"{NAME}:latest").error == "invalid manifest: not schema2"
     assert pull("17.06", reg).ok
