@@ -1,7 +1,7 @@
 """Shared test helpers: the tools live tests need, and how their absence is reported.
 
-Live tests drive Debian's ``docker-registry`` (distribution 2.8.2) and
-``skopeo``. On a machine without them they skip with the command that
+Live tests drive Debian's ``docker-registry`` (distribution 2.8.2),
+``skopeo`` and a Docker 20.10 daemon (``dockerd`` and the ``docker`` CLI). On a machine without them they skip with the command that
 installs them; when ``CI=true`` a missing tool fails the test instead, so CI
 can never go green by skipping.
 """
@@ -14,7 +14,7 @@ import shutil
 import pytest
 
 INSTALL_HINT = "apt-get install docker-registry skopeo docker.io chromium nodejs npm"
-TOOLS = {"docker-registry": "/usr/bin/docker-registry", "skopeo": "skopeo"}
+TOOLS = {"docker-registry": "/usr/bin/docker-registry", "skopeo": "skopeo", "dockerd": "dockerd", "docker": "docker"}
 
 
 def in_ci() -> bool:
