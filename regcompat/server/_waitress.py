@@ -1,33 +1,47 @@
-"""Three waitress hooks that make it handle connections the way Go's net/http does.
+"""waitress hooks that make it handle requests and connections the way Go's net/http does.
 
 1. Header lines as sent. waitress folds repeated headers into one
    comma-separated value; Go keeps one value per line, and registry 2.3
    compares each ``Accept`` line on its own (2.5 and later split commas, so
-   the fold only matters before 2.5). The parser keeps the lines in order and
+   the fold only matters before 2.5). The parser keeps the lines in order,
+   their bytes as UTF-8 with invalid bytes kept (see gohttp.wire_text), and
    the task puts them in the environ as ``regcompat.raw_headers``.
    ``Transfer-Encoding`` is dropped from that list, as Go moves it out of
-   ``Request.Header`` (the body arrives de-chunked either way).
-2. A body cut short. When the client shuts its sending side before the body
-   is complete, waitress would close the connection without an answer; Go's
-   server instead hands the partial body to the handler, which answers
-   ``499``. The channel does the same: the incomplete request is dispatched
-   with ``regcompat.body_truncated`` set, its answer is written, and the
-   connection is closed. A client that vanishes outright gets nothing, as
-   with Go, and the model never sees a partial request either way.
+   ``Request.Header``, and so is ``Content-Length`` when the body is chunked
+   (Go's ``fixLength`` deletes it: chunked framing wins over a length).
+2. Line endings. Go's reader ends a header line at ``\\n`` with or without
+   ``\\r``; waitress only knows ``\\r\\n\\r\\n`` and would wait for ever on a
+   request sent with bare LFs. The parser rewrites the header block's line
+   endings to CRLF before waitress parses it.
+3. Go's refusals (gohttp.refusal: duplicate ``Host``, missing ``Host``, a bad
+   target): answered with Go's raw bytes, without reading the body, and the
+   connection is closed, as Go does.
+4. End of input (the client shuts its sending side, FIN):
+   * inside a body: Go hands the partial body to the handler, which answers
+     ``499``; the channel dispatches the incomplete request with
+     ``regcompat.body_truncated`` set, writes the answer and closes;
+   * inside a header block: Go answers ``400 Bad Request`` and closes;
+   * after complete requests: they are answered, then the connection closes;
+   * between requests: the connection closes at once.
+   A connection is never left open once its client has finished sending;
+   earlier versions of this hook kept such channels for waitress's whole
+   channel timeout, and ~100 cut uploads exhausted the connection limit.
+5. A TLS handshake sent to the plain-HTTP port (clients such as skopeo try
+   HTTPS first when told ``--tls-verify=false``): Go answers
+   ``400 Bad Request`` at once (its request-line parser fails), the client
+   falls back to plain HTTP. The channel does the same.
+6. HEAD answers without ``Content-Length`` (gorilla's redirects): waitress
+   would announce ``Transfer-Encoding: chunked`` and close; Go writes the
+   headers as they are and keeps the connection.
 
-3. A TLS handshake sent to the plain-HTTP port (clients such as skopeo try
-   HTTPS first when told ``--tls-verify=false``). waitress waits for a blank
-   line that never comes, so the client hangs until its own timeout; Go's
-   server answers ``400 Bad Request`` and closes at once (its request-line
-   parser fails), the client falls back to plain HTTP. The channel does the
-   same when the first bytes of a connection are a TLS record header.
-
-Written against waitress 3.0's ``HTTPRequestParser``, ``WSGITask`` and
-``HTTPChannel`` (subclassed, never patched).
+Every connection's fate is counted in the server's ``ConnectionStats``
+(stats.py). Written against waitress 3.0's ``HTTPRequestParser``,
+``WSGITask`` and ``HTTPChannel`` (subclassed, never patched).
 """
 
 from __future__ import annotations
 
+import re
 import time
 
 from waitress.channel import HTTPChannel
@@ -35,7 +49,12 @@ from waitress.parser import HTTPRequestParser
 from waitress.rfc7230 import HEADER_FIELD_RE
 from waitress.task import WSGITask
 
+from .gohttp import refusal, refusal_bytes, wire_text
+from .stats import ConnectionStats
+
 __all__ = ["RawHeaderChannel"]
+
+_BLANK_LINE = re.compile(rb"\n\r?\n")
 
 
 def _header_lines(block: bytes) -> list[bytes]:
@@ -49,9 +68,36 @@ def _header_lines(block: bytes) -> list[bytes]:
     return lines
 
 
+def _crlf(block: bytes) -> bytes:
+    """``block`` with every line ending (``\\n`` or ``\\r\\n``) written as CRLF."""
+    return b"\r\n".join(line[:-1] if line.endswith(b"\r") else line for line in block.split(b"\n"))
+
+
 class _Parser(HTTPRequestParser):
     raw_headers: tuple[tuple[str, str], ...] = ()
     truncated = False
+    go_refusal: bytes | None = None
+    _held = b""
+
+    def received(self, data: bytes) -> int:
+        if self.completed or self.headers_finished or self.body_rcv is not None:
+            return super().received(data)
+        held = self._held + data
+        match = _BLANK_LINE.search(held, max(0, len(self._held) - 2))
+        if match is None:
+            self._held = b""
+            if len(held) >= self.adj.max_request_header_size:
+                super().received(held)  # waitress answers 431
+            else:
+                self._held = held
+            return len(data)
+        self._held = b""
+        super().received(_crlf(held[:match.end()]))  # consumes exactly the header block
+        return match.end() - (len(held) - len(data))
+
+    @property
+    def holds_partial_header(self) -> bool:
+        return bool(self._held.strip())
 
     def parse_header(self, header_plus: bytes) -> None:
         super().parse_header(header_plus)
@@ -62,23 +108,53 @@ class _Parser(HTTPRequestParser):
             if not match:  # pragma: no cover - super() already rejected it
                 continue
             name, value = match.group("name", "value")
-            if name.lower() == b"transfer-encoding":
+            lname = name.lower()
+            if lname == b"transfer-encoding" or (lname == b"content-length" and self.chunked):
                 continue
-            pairs.append((name.decode("latin-1"), value.strip(b" \t").decode("latin-1")))
+            pairs.append((name.decode("latin-1"), wire_text(value.strip(b" \t"))))
         self.raw_headers = tuple(pairs)
+        hosts = [value for name, value in pairs if name.lower() == "host"]
+        text = refusal(self.command, self.request_uri, f"HTTP/{self.version}", hosts)
+        if text is not None:  # Go answers without reading the body
+            self.go_refusal = refusal_bytes(text)
+            self.body_rcv, self.content_length, self.chunked = None, 0, False
+            self.expect_continue = False
 
 
 class _Task(WSGITask):
+    def __init__(self, channel, request) -> None:
+        super().__init__(channel, request)
+        if getattr(request, "truncated", False):
+            self.close_on_finish = True  # Go closes after the answer, without a Connection header
+
+    def service(self) -> None:
+        answer = getattr(self.request, "go_refusal", None)
+        if answer is None:
+            super().service()
+            return
+        self.channel.write_soon(answer)
+        self.close_on_finish = True
+        self.channel.stats.count("refused")
+
     def get_environment(self) -> dict:
         environ = super().get_environment()
         environ["regcompat.raw_headers"] = getattr(self.request, "raw_headers", None)
         environ["regcompat.body_truncated"] = getattr(self.request, "truncated", False)
         return environ
 
-
-#: What Go's server writes when a request line does not parse, e.g. a TLS ClientHello.
-GO_BAD_REQUEST = (b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                  b"Connection: close\r\n\r\n400 Bad Request")
+    def build_response_header(self) -> bytes:
+        if (self.request.command != "HEAD" or self.version != "1.1"
+                or any(k.lower() in ("content-length", "transfer-encoding") for k, _ in self.response_headers)):
+            return super().build_response_header()
+        closing = self.close_on_finish or self.request.headers.get("CONNECTION", "").lower() == "close"
+        super().build_response_header()  # normalises names, adds Date (and chunked framing, undone here)
+        self.chunked_response = False
+        self.close_on_finish = closing
+        headers = [(k, v) for k, v in self.response_headers
+                   if k != "Transfer-Encoding" and (closing or k != "Connection")]
+        self.response_headers = headers
+        lines = [f"HTTP/{self.version} {self.status}"] + [f"{k}: {v}" for k, v in sorted(headers, key=lambda h: h[0])]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
 class RawHeaderChannel(HTTPChannel):
@@ -88,22 +164,29 @@ class RawHeaderChannel(HTTPChannel):
     task_class = _Task
     _eof = False
     _started = False
+    _counted_close = False
+
+    def __init__(self, server, sock, addr, adj, map=None) -> None:
+        self.stats: ConnectionStats = getattr(server, "regcompat_stats", None) or ConnectionStats()
+        super().__init__(server, sock, addr, adj, map)
+        self.stats.count("opened")
 
     def received(self, data: bytes) -> bool:
         if not self._started and data:
             self._started = True
             if data[:2] == b"\x16\x03":  # a TLS handshake on a plain-HTTP port
-                self._refuse(GO_BAD_REQUEST)
+                self._refuse(refusal_bytes(), "refused")
                 return False
         return super().received(data)
 
-    def _refuse(self, answer: bytes) -> None:
-        """Answer and close at once, as Go does for an unparseable request line."""
+    def _refuse(self, answer: bytes, why: str) -> None:
+        """Answer and close at once, as Go does for an unparseable request."""
         with self.outbuf_lock:
             self.outbufs[-1].append(answer)
             self.current_outbuf_count += len(answer)
             self.total_outbufs_len += len(answer)
         self.close_when_flushed = True
+        self.stats.count(why)
 
     def readable(self) -> bool:
         return not self._eof and super().readable()
@@ -112,27 +195,52 @@ class RawHeaderChannel(HTTPChannel):
         try:
             data = self.socket.recv(self.adj.recv_bytes)
         except OSError:
+            self.stats.count("reset")
             self.handle_close()
             return
         if data:
             self.last_activity = time.time()
             self.received(data)
-        elif not self._dispatch_truncated():
+        else:
+            self._end_of_input()
+
+    def _end_of_input(self) -> None:
+        """The client shut its sending side: answer what Go would, then close (module doc, 4)."""
+        with self.requests_lock:
+            self._eof = True
+            request = self.request
+            if (request is not None and request.headers_finished and not request.completed
+                    and request.error is None):
+                request.truncated = request.completed = True
+                self.request = None
+                self.requests.append(request)
+                if len(self.requests) == 1:
+                    self.server.add_task(self)
+                self.stats.count("cut")
+                return
+            partial = request is not None and not request.completed and request.holds_partial_header
+            busy = bool(self.requests)
+        if busy:
+            return  # service() closes once the requests in hand are answered
+        if partial:
+            self._refuse(refusal_bytes(), "cut")
+        elif self.total_outbufs_len:
+            self.close_when_flushed = True
+        else:
             self.handle_close()
 
-    def _dispatch_truncated(self) -> bool:
-        """On EOF inside a body, hand the partial request over (see module doc)."""
-        with self.requests_lock:
-            request = self.request
-            if (request is None or not getattr(request, "headers_finished", False)
-                    or request.completed or request.error is not None):
-                return False
-            request.truncated = True
-            request.completed = True
-            request.connection_close = True
-            self.request = None
-            self._eof = True
-            self.requests.append(request)
-            if len(self.requests) == 1:
-                self.server.add_task(self)
-        return True
+    def service(self) -> None:
+        super().service()
+        if self._eof:
+            with self.requests_lock:
+                if not self.requests:
+                    self.close_when_flushed = True
+            self.server.pull_trigger()
+
+    def handle_close(self) -> None:
+        if not self._counted_close:
+            self._counted_close = True
+            if self.will_close and time.time() - self.last_activity >= self.adj.channel_timeout:
+                self.stats.count("timed_out")
+            self.stats.count("closed")
+        super().handle_close()

@@ -5,57 +5,66 @@ waitress on a free loopback port in a background thread, yields the base URL
 (``http://127.0.0.1:PORT``) and stops the server cleanly (listening socket,
 open connections and worker threads) when the block ends.
 ``run(registry, host, port)`` serves in the foreground until interrupted, for
-``regcompat serve``. Both bind 127.0.0.1 unless told otherwise.
+``regcompat serve``; it warns on stderr when the address is reachable from
+beyond this machine (the model has no authentication). Both bind 127.0.0.1
+unless told otherwise; both take ``limits`` (limits.py: body size,
+connections, idle timeout) and fill ``stats`` (stats.py) when given one.
 
 waitress settings that differ from its defaults, to answer as Go's net/http:
 no ``Server`` header (Go sends none); request header block up to
 1 MiB + 4 KiB, Go's ``DefaultMaxHeaderBytes`` plus the slack its reader
-allows (beyond it both answer 431); request bodies up to 4 GiB are accepted
-and spooled to a temporary file above 8 MiB before the model reads them;
-8 worker threads (the model itself runs one request at a time). A host name
-that resolves to several addresses gets one listening socket each; the URL
-is the first. Left out: TLS and Unix sockets.
+allows (beyond it both answer 431); 8 worker threads (the model itself runs
+one request at a time); ``poll()`` rather than ``select()``, so a connection
+limit above 1,000 works. A host name that resolves to several addresses gets
+one listening socket each; the URL is the first. Left out: TLS and Unix sockets.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
+import socket
 import sys
 import threading
 from collections.abc import Iterator
 
+from .limits import Limits
+from .stats import ConnectionStats
 from .wsgi import LOGGER_NAME, make_app
 
-__all__ = ["WAITRESS_SETTINGS", "create_server", "run", "serve"]
+__all__ = ["WAITRESS_SETTINGS", "create_server", "exposure_warning", "run", "serve"]
 
 WAITRESS_SETTINGS = {
     "ident": "",
     "max_request_header_size": (1 << 20) + 4096,
-    "max_request_body_size": 4 << 30,
-    "inbuf_overflow": 8 << 20,
     "threads": 8,
+    "asyncore_use_poll": True,
     "clear_untrusted_proxy_headers": True,
 }
 
 
-def create_server(registry, host: str = "127.0.0.1", port: int = 0, **settings):
+def create_server(registry, host: str = "127.0.0.1", port: int = 0, *, limits: Limits | None = None,
+                  stats: ConnectionStats | None = None, **settings):
     """A waitress server (not yet running) for ``registry``, with our hooks.
 
     waitress returns one server per listening socket, wrapped when a host name
     resolves to several addresses (``localhost`` as ``::1`` and ``127.0.0.1``);
-    every one of them gets the hooks.
+    every one of them gets the hooks and shares ``stats``.
     """
     import waitress.server
 
     from ._waitress import RawHeaderChannel
 
-    options = {**WAITRESS_SETTINGS, **settings}
+    options = {**WAITRESS_SETTINGS, **(limits or Limits()).waitress_settings(), **settings}
     if "listen" not in options:
         options.update(host=host, port=port)
     server = waitress.server.create_server(make_app(registry), **options)
+    stats = stats if stats is not None else ConnectionStats()
     for listener in _listeners(server):
         listener.channel_class = RawHeaderChannel
+        listener.regcompat_stats = stats
+    server.regcompat_stats = stats
     return server
 
 
@@ -81,9 +90,10 @@ def base_url(server) -> str:
 
 
 @contextlib.contextmanager
-def serve(registry, host: str = "127.0.0.1", port: int = 0, **settings) -> Iterator[str]:
+def serve(registry, host: str = "127.0.0.1", port: int = 0, *, limits: Limits | None = None,
+          stats: ConnectionStats | None = None, **settings) -> Iterator[str]:
     """Serve ``registry`` from a background thread; yield its base URL."""
-    server = create_server(registry, host, port, **settings)
+    server = create_server(registry, host, port, limits=limits, stats=stats, **settings)
     url = base_url(server)
     thread = threading.Thread(target=server.run, name=f"regcompat-serve-{url}", daemon=True)
     thread.start()
@@ -116,7 +126,26 @@ def _stop(server, thread: threading.Thread, timeout: float = 10.0) -> None:
     server.task_dispatcher.shutdown(timeout=timeout)
 
 
-def run(registry, host: str = "127.0.0.1", port: int = 5000, **settings) -> None:
+def _is_loopback(host: str) -> bool:
+    try:
+        infos = socket.getaddrinfo(host or None, None, proto=socket.IPPROTO_TCP, flags=socket.AI_PASSIVE)
+    except OSError:
+        return False
+    addresses = {info[4][0].split("%", 1)[0] for info in infos}
+    return bool(addresses) and all(ipaddress.ip_address(a).is_loopback for a in addresses)
+
+
+def exposure_warning(host: str) -> str | None:
+    """The warning to print when ``host`` is reachable from other machines, else None."""
+    if _is_loopback(host):
+        return None
+    return (f"WARNING: serving on {host or 'every address'!s}, reachable from other machines. "
+            "This registry has no authentication and no TLS: anyone who can reach it can push, "
+            "overwrite and (with --delete-enabled) delete. Use --host 127.0.0.1 unless you mean it.")
+
+
+def run(registry, host: str = "127.0.0.1", port: int = 5000, *, limits: Limits | None = None,
+        stats: ConnectionStats | None = None, **settings) -> None:
     """Serve ``registry`` until interrupted, one access-log line per request on stderr."""
     logger = logging.getLogger(LOGGER_NAME)
     if not logger.handlers and not logging.getLogger().handlers:
@@ -125,10 +154,15 @@ def run(registry, host: str = "127.0.0.1", port: int = 5000, **settings) -> None
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
-    server = create_server(registry, host, port, **settings)
+    warning = exposure_warning(host)
+    if warning:
+        logger.warning("%s", warning)
+    stats = stats if stats is not None else ConnectionStats()
+    server = create_server(registry, host, port, limits=limits, stats=stats, **settings)
     try:
         server.run()
     except KeyboardInterrupt:  # pragma: no cover - interactive
         pass
     finally:
         server.task_dispatcher.shutdown()
+        logger.info("connections: %s", ", ".join(f"{k} {v}" for k, v in stats.snapshot().items()))

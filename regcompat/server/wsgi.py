@@ -18,19 +18,28 @@ negotiation and every answer belong to the registry model. What it keeps:
   ``body_complete=False``: the model answers what distribution 2.8.2 does
   (``499``, nothing stored; see ``Registry.handle``).
 
+Header values are handed to the model as UTF-8 text with invalid bytes kept
+(lone surrogates), and written back byte for byte as Go writes them
+(gohttp.header_value), so a header the model echoes or builds from a pushed
+document (a non-UTF-8 ``mediaType`` before 2.7) cannot break the answer.
+
 Responses: status line with Go's reason phrase (``status code N`` for codes
 Go has no text for), headers as the model gives them (``Content-Length``
 added if missing, except on HEAD, where the model decides), body streamed through ``wsgi.file_wrapper`` without a
-copy; HEAD, 204 and 304 send no body. One lock serialises ``handle``
-because the model is not thread-safe. One access-log line per request, in the
+copy; HEAD, 204 and 304 send no body. One lock serialises reading the body
+and ``handle`` because the model is not thread-safe (and so at most one body
+is in memory outside the store at a time). One access-log line per request, in the
 combined format distribution's gorilla handler writes, on the
 ``regcompat.server`` logger.
 
-Memory: waitress spools request bodies above 8 MiB to a temporary file; the
-adapter reads them into one buffer of the announced size (no joined copy),
-which becomes ``Request.body`` and, for a blob, what the store keeps. So a
-64 MiB upload costs the store's 64 MiB plus one 1 MiB chunk; a 64 MiB
-download is sent from the stored bytes through ``wsgi.file_wrapper``.
+Memory: the server spools request bodies to a temporary file beyond a small
+in-memory buffer (serve.py); the adapter reads what actually arrived, never
+more than ``Content-Length``, into one growing buffer that becomes
+``Request.body`` without a final copy (and, for a blob, what the store keeps).
+Nothing is sized from the announced length: a request announcing 1 GiB and
+sending nothing costs nothing. A 64 MiB upload costs the store's 64 MiB plus
+one 1 MiB chunk; a 64 MiB download is sent from the stored bytes through
+``wsgi.file_wrapper``.
 
 Left out: TLS, authentication, ``Expect: 100-continue`` handling beyond what
 the WSGI server does, and bodies the model never holds in memory (the core's
@@ -47,7 +56,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 from ..messages import Headers, Request, Response, reason_phrase
-from .gohttp import decoded_target, go_precheck
+from .gohttp import decoded_target, go_precheck, header_value, wire_text
 
 __all__ = ["CHUNK_SIZE", "LOGGER_NAME", "make_app"]
 
@@ -65,11 +74,11 @@ def make_app(registry, *, logger: logging.Logger | None = None):
 
     def app(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         started = time.monotonic()
-        request, complete = to_request(environ)
-        response = go_precheck(request.method, _raw_target(environ),
-                               environ.get("SERVER_PROTOCOL", "HTTP/1.1"), request.headers.get("Host"))
-        if response is None:
-            with lock:
+        with lock:
+            request, complete = to_request(environ)
+            response = go_precheck(request.method, _raw_target(environ),
+                                   environ.get("SERVER_PROTOCOL", "HTTP/1.1"), request.headers.get_all("Host"))
+            if response is None:
                 response = (registry.handle(request) if complete
                             else registry.handle(request, body_complete=False))
         body_iter = _send(environ, start_response, request, response)
@@ -118,16 +127,17 @@ def request_headers(environ: dict) -> Headers:
                 continue
         else:
             continue
-        pairs.append(("-".join(part.capitalize() for part in name.split("_")), value))
+        name = "-".join(part.capitalize() for part in name.split("_"))
+        pairs.append((name, wire_text(value.encode("latin-1", "replace"))))
     return Headers(pairs)
 
 
 def read_body(environ: dict) -> tuple[bytes, bool]:
-    """Read ``Content-Length`` bytes in chunks; report whether all arrived.
+    """Read up to ``Content-Length`` bytes in chunks; report whether all arrived.
 
-    The chunks are written into one buffer of the announced size, whose bytes
-    become the body without a final copy: a 64 MiB upload costs 64 MiB plus
-    one chunk, not twice its size.
+    The chunks go into one buffer that grows with what arrives (never sized
+    from the announcement) and whose bytes become the body without a final
+    copy: a 64 MiB upload costs 64 MiB plus one chunk, not twice its size.
     """
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -137,9 +147,6 @@ def read_body(environ: dict) -> tuple[bytes, bool]:
     if length <= 0 or stream is None:
         return b"", True
     buffer = io.BytesIO()
-    buffer.seek(length - 1)
-    buffer.write(b"\0")  # size the buffer once
-    buffer.seek(0)
     received = 0
     while received < length:
         chunk = stream.read(min(length - received, CHUNK_SIZE))
@@ -147,8 +154,6 @@ def read_body(environ: dict) -> tuple[bytes, bool]:
             break
         buffer.write(chunk)
         received += len(chunk)
-    if received < length:
-        buffer.truncate(received)
     return buffer.getvalue(), received == length
 
 
@@ -159,7 +164,7 @@ def status_line(status: int) -> str:
 def _send(environ: dict, start_response: StartResponse, request: Request,
           response: Response) -> Iterable[bytes]:
     body = response.body
-    headers = [(str(k), str(v)) for k, v in response.headers]
+    headers = [(str(k), header_value(v)) for k, v in response.headers]
     if ("Content-Length" not in response.headers and response.status not in _NO_BODY_STATUS
             and request.method != "HEAD"):  # on HEAD the model decides (Go omits it after a redirect)
         headers.append(("Content-Length", str(len(body))))
@@ -178,7 +183,8 @@ def access_line(environ: dict, request: Request, response: Response, seconds: fl
     """One combined-format line, as distribution's access log writes it."""
     when = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime())
     size = 0 if request.method == "HEAD" else len(response.body)
-    return (f'{environ.get("REMOTE_ADDR", "-")} - - [{when}] '
+    line = (f'{environ.get("REMOTE_ADDR", "-")} - - [{when}] '
             f'"{request.method} {request.target} {environ.get("SERVER_PROTOCOL", "HTTP/1.1")}" '
             f'{response.status} {size} "{request.headers.get("Referer", "")}" '
             f'"{request.headers.get("User-Agent", "")}" {seconds * 1000:.1f}ms')
+    return line.encode("utf-8", "backslashreplace").decode("utf-8")  # invalid bytes as \udcXX

@@ -4,31 +4,44 @@ from __future__ import annotations
 
 import pytest
 
-from regcompat.server.gohttp import decoded_target, go_precheck
+from regcompat.server.gohttp import decoded_target, go_precheck, header_value, refusal, refusal_bytes
 
 
-@pytest.mark.parametrize("method,target,protocol,host,status,body", [
-    ("GET", "/v2/a%zz/tags/list", "HTTP/1.1", "h", 400, b"400 Bad Request"),
-    ("GET", "/v2/a%2/tags/list", "HTTP/1.1", "h", 400, b"400 Bad Request"),
-    ("GET", "v2/", "HTTP/1.1", "h", 400, b"400 Bad Request"),
-    ("GET", "/v2/a\x00b", "HTTP/1.1", "h", 400, b"400 Bad Request"),
-    ("GET", "/v2/", "HTTP/1.1", None, 400, b"400 Bad Request: missing required Host header"),
-    ("OPTIONS", "*", "HTTP/1.1", "h", 200, b""),
+@pytest.mark.parametrize("method,target,protocol,hosts,status,body", [
+    ("GET", "/v2/a%zz/tags/list", "HTTP/1.1", ["h"], 400, b"400 Bad Request"),
+    ("GET", "/v2/a%2/tags/list", "HTTP/1.1", ["h"], 400, b"400 Bad Request"),
+    ("GET", "v2/", "HTTP/1.1", ["h"], 400, b"400 Bad Request"),
+    ("GET", "/v2/a\x00b", "HTTP/1.1", ["h"], 400, b"400 Bad Request"),
+    ("GET", "/v2/", "HTTP/1.1", [], 400, b"400 Bad Request: missing required Host header"),
+    ("GET", "/v2/", "HTTP/1.1", ["x", "y"], 400, b"400 Bad Request"),
+    ("GET", "/v2/", "HTTP/1.0", ["x", "x"], 400, b"400 Bad Request"),
+    ("GET", "/v2/", "HTTP/1.1", ["a b"], 400, b"400 Bad Request: malformed Host header"),
+    ("GET", "/v2/", "HTTP/1.1", ["h\udcff"], 400, b"400 Bad Request: malformed Host header"),
+    ("OPTIONS", "*", "HTTP/1.1", ["h"], 200, b""),
 ])
-def test_go_refuses_or_answers_itself(method, target, protocol, host, status, body):
-    response = go_precheck(method, target, protocol, host)
+def test_go_refuses_or_answers_itself(method, target, protocol, hosts, status, body):
+    response = go_precheck(method, target, protocol, hosts)
     assert response is not None and (response.status, response.body) == (status, body)
 
 
-@pytest.mark.parametrize("method,target,protocol,host", [
-    ("GET", "/v2/", "HTTP/1.1", "h"),
-    ("GET", "/v2/", "HTTP/1.0", None),
-    ("GET", "http://localhost:5000/v2/", "HTTP/1.1", "h"),
-    ("PUT", "/v2/a/blobs/uploads/u?_state=a%3D%3D&digest=sha256:00", "HTTP/1.1", "h"),
-    ("BREW", "/v2/", "HTTP/1.1", "h"),
+@pytest.mark.parametrize("method,target,protocol,hosts", [
+    ("GET", "/v2/", "HTTP/1.1", ["h"]),
+    ("GET", "/v2/", "HTTP/1.1", [""]),
+    ("GET", "/v2/", "HTTP/1.1", ["[::1]:5000"]),
+    ("GET", "/v2/", "HTTP/1.0", []),
+    ("GET", "http://localhost:5000/v2/", "HTTP/1.1", ["h"]),
+    ("PUT", "/v2/a/blobs/uploads/u?_state=a%3D%3D&digest=sha256:00", "HTTP/1.1", ["h"]),
+    ("BREW", "/v2/", "HTTP/1.1", ["h"]),
 ])
-def test_handler_runs(method, target, protocol, host):
-    assert go_precheck(method, target, protocol, host) is None
+def test_handler_runs(method, target, protocol, hosts):
+    assert go_precheck(method, target, protocol, hosts) is None
+
+
+def test_refusal_bytes_are_gos():
+    text = refusal("GET", "/v2/", "HTTP/1.1", [])
+    assert refusal_bytes(text) == (b"HTTP/1.1 400 Bad Request: missing required Host header\r\n"
+                                   b"Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"
+                                   b"400 Bad Request: missing required Host header")
 
 
 @pytest.mark.parametrize("raw,target", [
@@ -38,6 +51,19 @@ def test_handler_runs(method, target, protocol, host):
     ("/v2/%C3%A9/tags/list", "/v2/%C3%A9/tags/list"),
     ("/v2/x/blobs/uploads/u?_state=ab%3D%3D", "/v2/x/blobs/uploads/u?_state=ab%3D%3D"),
     ("http://h:5000/v2/x?y=1", "/v2/x?y=1"),
+    ("/v2/a/manifests/t#x", "/v2/a/manifests/t%23x"),
+    ("/v2/a%2Fb/manifests/t#x?n=1#y", "/v2/a/b/manifests/t%23x?n=1#y"),
 ])
 def test_decoded_target(raw, target):
     assert decoded_target(raw) == target
+
+
+@pytest.mark.parametrize("value,wire", [
+    ("application/json", b"application/json"),
+    ("application/x\ufffdy\u00e9", b"application/x\xef\xbf\xbdy\xc3\xa9"),  # decoded JSON: UTF-8
+    ("http\udcff://x", b"http\xff://x"),  # a byte that came in invalid goes back unchanged
+    ("a\r\nb", b"a  b"),  # Go: CR and LF become spaces
+    ("  padded\t", b"padded"),
+])
+def test_header_values_are_written_as_go_writes_them(value, wire):
+    assert header_value(value).encode("latin-1") == wire
