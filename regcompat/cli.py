@@ -5,6 +5,8 @@
     regcompat workspace [DIR] [--source NOTEBOOKS_DIR] [--reset all|NN]
                                         only make the learner copies; prints the start lesson's path
     regcompat serve --registry-version 2.3.0 [--host 127.0.0.1] [--port 5000] [--schema1-push]
+                    [--delete-enabled] [--secret S] [--max-body-size 1G] [--connection-limit 256]
+                    [--idle-timeout 60]
     regcompat scenario --push 1.10 --registry 2.3.0 --pull 1.9 --by digest [--kind list] [--exchanges]
     regcompat matrix [--format table|csv|json]
     regcompat digest FILE               schema1-aware, the same answer as ``skopeo manifest-digest``
@@ -40,11 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--no-browser", action="store_true")
     ws = sub.add_parser("workspace", help="make learner copies of the lessons (outputs cleared)")
     _workspace_arguments(ws)
-    serve = sub.add_parser("serve", help="serve a registry of one version over HTTP")
-    serve.add_argument("--registry-version", default="2.3.0")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=5000)
-    serve.add_argument("--schema1-push", action="store_true", help="2.7+: compatibility.schema1.enabled")
+    _serve_arguments(sub.add_parser(
+        "serve", help="serve a registry of one version over HTTP",
+        description="Serve the model of one registry version as a Registry HTTP API v2 endpoint "
+                    "(no TLS, no authentication), one access-log line per request on stderr."))
     sc = sub.add_parser("scenario", help="push with one engine, pull with another")
     sc.add_argument("--push", default="1.10", help=f"pushing engine ({', '.join(ENGINE_VERSIONS)})")
     sc.add_argument("--registry", default="2.3.0")
@@ -64,6 +65,41 @@ def build_parser() -> argparse.ArgumentParser:
     cv.add_argument("--tag", required=True)
     cv.add_argument("--keep-author", action="store_true", help="keep history author (registry 2.5+)")
     return parser
+
+
+def _size(text: str) -> int:
+    from .server.limits import parse_size
+    try:
+        return parse_size(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _serve_arguments(serve: argparse.ArgumentParser) -> None:
+    from .server.limits import Limits
+    limits = Limits()
+    serve.add_argument("--registry-version", default="2.3.0", metavar="VERSION",
+                       help="the registry version to behave as (default %(default)s)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default %(default)s: this machine only; any other "
+                            "address prints a warning, as the registry has no authentication)")
+    serve.add_argument("--port", type=int, default=5000, help="TCP port (default %(default)s)")
+    serve.add_argument("--schema1-push", action="store_true",
+                       help="2.7+: accept schema1 pushes (compatibility.schema1.enabled)")
+    serve.add_argument("--delete-enabled", action="store_true",
+                       help="allow DELETE of manifests and blobs (storage.delete.enabled); off: 405 UNSUPPORTED")
+    serve.add_argument("--secret", default=None,
+                       help="key of the HMAC that signs upload _state tokens (http.secret); default: "
+                            "random at every start, so tokens from another run are refused")
+    serve.add_argument("--max-body-size", type=_size, default=limits.max_body_size, metavar="SIZE",
+                       help="largest request body, e.g. 512M or 2G; a larger Content-Length is answered "
+                            f"413 before anything is read (default {limits.max_body_size >> 30}G)")
+    serve.add_argument("--connection-limit", type=int, default=limits.connection_limit, metavar="N",
+                       help="open connections at most; beyond it new clients wait to be accepted "
+                            "(default %(default)s)")
+    serve.add_argument("--idle-timeout", type=int, default=limits.idle_timeout, metavar="SECONDS",
+                       help="close a connection idle or stalled mid-request for this long "
+                            "(default %(default)s)")
 
 
 def _workspace_arguments(parser: argparse.ArgumentParser) -> None:
@@ -101,10 +137,19 @@ def _cmd_workspace(args, out) -> int:
 
 
 def _cmd_serve(args, out) -> int:
+    import uuid
+
     from .server import run
-    registry = _registry(args.registry_version, schema1_push=args.schema1_push)
+    from .server.limits import Limits
+    try:
+        limits = Limits(args.max_body_size, args.connection_limit, args.idle_timeout)
+    except ValueError as err:
+        raise _Fail(str(err)) from None
+    registry = _registry(args.registry_version, schema1_push=args.schema1_push,
+                         delete_enabled=args.delete_enabled, secret=args.secret,
+                         upload_ids=lambda: str(uuid.uuid4()))  # random ids, as distribution makes
     print(f"regcompat: registry {registry.version} on http://{args.host}:{args.port}/v2/", file=out, flush=True)
-    run(registry, args.host, args.port)
+    run(registry, args.host, args.port, limits=limits)
     return 0
 
 

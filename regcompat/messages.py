@@ -117,6 +117,8 @@ class Request:
 
     @property
     def path(self) -> str:
+        if self.target.startswith("//"):  # a path, as Go's ParseRequestURI reads it, not an authority
+            return self.target.partition("?")[0]
         return urlsplit(self.target).path
 
     @property

@@ -132,7 +132,7 @@ def test_serve_and_lab_call_their_adapters(monkeypatch):
     import regcompat.notebook.lab as lab
     import regcompat.server as server
     calls = []
-    monkeypatch.setattr(server, "run", lambda registry, host, port: calls.append((registry.version, host, port)))
+    monkeypatch.setattr(server, "run", lambda registry, host, port, **kw: calls.append((registry.version, host, port)))
     monkeypatch.setattr(lab, "launch", lambda **kw: calls.append(kw) or 0)
     assert run("serve", "--registry-version", "2.7", "--port", "5055", "--schema1-push")[0] == 0
     assert run("lab", "--no-browser")[0] == 0

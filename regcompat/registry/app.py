@@ -139,7 +139,8 @@ class Registry:
         if route is None:
             return page_not_found()
         if isinstance(route, Redirect):
-            return redirect(route.location, strict_slash=route.strict_slash)
+            _, mark, query = request.target.partition("?")  # both of gorilla's redirects keep the query
+            return redirect(route.location + mark + query, strict_slash=route.strict_slash, method=method)
         if route.kind == "base":
             return listing.base(self._state, route, request)
         allowed = self._allowed(route.kind)

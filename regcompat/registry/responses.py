@@ -69,10 +69,15 @@ def method_not_allowed(allowed: tuple[str, ...]) -> Response:
     return _text(405, "Method not allowed\n", [("Allow", ", ".join(sorted(allowed)))])
 
 
-def redirect(location: str, *, strict_slash: bool) -> Response:
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+
+
+def redirect(location: str, *, strict_slash: bool, method: str = "GET") -> Response:
     """gorilla/mux's 301: to a cleaned path (no body), or, for ``StrictSlash``,
-    through Go's ``http.Redirect``, which writes a small HTML body."""
-    if not strict_slash:
+    through Go's ``http.Redirect``, which sets ``Content-Type: text/html`` for
+    GET and HEAD and writes a small HTML body for GET only (a POST to ``/v2``
+    gets neither; seen against 2.8.2)."""
+    if not strict_slash or method not in ("GET", "HEAD"):
         return respond(301, [("Location", location)])
-    body = f'<a href="{location}">Moved Permanently</a>.\n\n'.encode()
+    body = f'<a href="{location.translate(_HTML)}">Moved Permanently</a>.\n\n'.encode()
     return respond(301, [("Content-Type", "text/html; charset=utf-8"), ("Location", location)], body)

@@ -19,6 +19,13 @@ from .storage import Store
 __all__ = ["RegistryState", "TickingClock", "parse_reference_digest"]
 
 _LEGACY_DIGEST = re.compile(r"[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+\Z")
+#: Bytes Go's ``url.URL.String`` leaves unescaped in a host (``shouldEscape``, encodeHost).
+_HOST_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:[]<>\"")
+
+
+def _escape_host(host: str) -> str:
+    raw = host.encode("utf-8", "surrogateescape")
+    return "".join(chr(b) if b in _HOST_SAFE else f"%{b:02X}" for b in raw)
 
 
 class TickingClock:
@@ -75,9 +82,18 @@ class RegistryState:
     default_host: str = "localhost:5000"
 
     def base_url(self, request: Request) -> str:
+        """Scheme and host of the URLs the registry builds (``Location``), as
+        ``NewURLBuilderFromRequest`` takes them: ``X-Forwarded-Proto``, then the
+        first of ``X-Forwarded-Host``'s comma-separated hosts over ``Host``
+        (seen against 2.8.2; the RFC 7239 ``Forwarded`` header is left out). Go's
+        ``url.URL.String`` percent-escapes the host (``é`` is ``%C3%A9``, ``%``
+        is ``%25``) and writes the scheme as it came."""
         host = request.headers.get("Host") or self.default_host
+        forwarded = request.headers.get("X-Forwarded-Host")
+        if forwarded:
+            host = forwarded.split(",", 1)[0].strip()
         proto = request.headers.get("X-Forwarded-Proto") or "http"
-        return f"{proto}://{host}"
+        return f"{proto}://{_escape_host(host)}"
 
     def new_upload_id(self, name: str) -> str:
         """The next upload id: from ``upload_ids`` when given, else a uuid-shaped id

@@ -235,7 +235,10 @@ class RawHeaderChannel(HTTPChannel):
             with self.requests_lock:
                 if not self.requests:
                     self.close_when_flushed = True
-            self.server.pull_trigger()
+            try:
+                self.server.pull_trigger()
+            except OSError:  # the server is shutting down
+                pass
 
     def handle_close(self) -> None:
         if not self._counted_close:

@@ -80,3 +80,39 @@ def tls_client_hello() -> bytes:
     except ssl.SSLWantReadError:
         pass
     return outgoing.read()
+
+
+def head_of(answer: bytes) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """The status line and the header lines (name lowercased) of the final answer."""
+    rest = answer
+    while rest.startswith(b"HTTP/1.1 100 ") and b"\r\n\r\n" in rest:
+        rest = rest.partition(b"\r\n\r\n")[2]
+    lines = rest.partition(b"\r\n\r\n")[0].split(b"\r\n")
+    headers = []
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        headers.append((name.strip().lower(), value.strip()))
+    return lines[0], headers
+
+
+def comparable(answer: bytes) -> tuple:
+    """Status line, sorted headers without ``Date``, body: what two servers should agree on."""
+    status, headers = head_of(answer)
+    return status, sorted(h for h in headers if h[0] != b"date"), body_of(answer)
+
+
+def closes_after(port: int, data: bytes, timeout: float = 10.0) -> tuple[bytes, bool]:
+    """Send ``data`` (keeping our side open); the answer, and whether the server then closed."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(data)
+        out = b""
+        try:
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return out, True
+                out += chunk
+        except (TimeoutError, socket.timeout):
+            return out, False
+        except ConnectionResetError:
+            return out, True
