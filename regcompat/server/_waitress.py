@@ -165,6 +165,7 @@ class RawHeaderChannel(HTTPChannel):
     _eof = False
     _started = False
     _counted_close = False
+    _orderly = False
 
     def __init__(self, server, sock, addr, adj, map=None) -> None:
         self.stats: ConnectionStats = getattr(server, "regcompat_stats", None) or ConnectionStats()
@@ -185,7 +186,7 @@ class RawHeaderChannel(HTTPChannel):
             self.outbufs[-1].append(answer)
             self.current_outbuf_count += len(answer)
             self.total_outbufs_len += len(answer)
-        self.close_when_flushed = True
+        self.close_when_flushed = self._orderly = True
         self.stats.count(why)
 
     def readable(self) -> bool:
@@ -195,7 +196,6 @@ class RawHeaderChannel(HTTPChannel):
         try:
             data = self.socket.recv(self.adj.recv_bytes)
         except OSError:
-            self.stats.count("reset")
             self.handle_close()
             return
         if data:
@@ -231,6 +231,8 @@ class RawHeaderChannel(HTTPChannel):
 
     def service(self) -> None:
         super().service()
+        if self.close_when_flushed:
+            self._orderly = True  # closing after an answer (Connection: close, HTTP/1.0, a refusal)
         if self._eof:
             with self.requests_lock:
                 if not self.requests:
@@ -245,5 +247,7 @@ class RawHeaderChannel(HTTPChannel):
             self._counted_close = True
             if self.will_close and time.time() - self.last_activity >= self.adj.channel_timeout:
                 self.stats.count("timed_out")
+            elif not (self._eof or self._orderly):
+                self.stats.count("reset")  # the client vanished: a reset, or a write that failed
             self.stats.count("closed")
         super().handle_close()

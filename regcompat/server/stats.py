@@ -10,7 +10,8 @@ the server's loop and worker threads; read it with :meth:`snapshot`.
   (answered Go's ``400 Bad Request``); the connection is closed once answered;
 * ``refused``: requests Go's server refuses before any handler runs (see
   gohttp.py) and TLS handshakes on the plain port; closed once answered;
-* ``reset``: the client reset the connection (a read failed);
+* ``reset``: the connection ended without an orderly close: the client reset
+  it, or vanished while we read or wrote;
 * ``timed_out``: idle longer than the server's idle timeout, closed by it.
 """
 
