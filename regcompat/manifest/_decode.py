@@ -15,9 +15,14 @@ accept and refuse what the Go producers and consumers accept and refuse:
   * invalid UTF-8 bytes and lone UTF-16 surrogate escapes in strings decode
     as U+FFFD (one per byte), as Go decodes them.
 
+Nesting is Go's: up to 10,000 levels decode (a document deeper than Python's
+recursion allows goes through an iterative decoder), the 10,001st opening
+bracket is Go's "exceeded max depth" (its offset is :func:`syntax_offset`'s).
+Integers of any length decode (a literal longer than Python's int-string limit
+is kept as a :class:`GoNumber`, so an integer field reports Go's type error).
+
 Left out: the exact Go wording for rarer syntax errors (several Go contexts map
-to one Python message; we pick the most common) and Go's max nesting depth
-(Python's recursion limit, reported as "exceeded max depth").
+to one Python message; we pick the most common).
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["ManifestError", "GoObject", "GoNumber", "decode", "Fields", "go_string"]
+__all__ = ["ManifestError", "GoObject", "GoNumber", "decode", "syntax_offset", "Fields", "go_string",
+           "GO_MAX_DEPTH"]
 
 
 class ManifestError(ValueError):
@@ -83,8 +89,125 @@ def _constant_message(text: str) -> str:
     return "invalid character 'N' looking for beginning of value"
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=GoObject, parse_float=GoNumber,
-                            parse_constant=_reject_constant)
+#: Go's scanner refuses the 10,001st level of nesting (encoding/json maxNestingDepth).
+GO_MAX_DEPTH = 10000
+#: Longest integer literal converted to a Python int (CPython refuses 4,300+ digits).
+_INT_DIGITS = 4000
+
+
+def _parse_int(literal: str) -> object:
+    return int(literal) if len(literal) <= _INT_DIGITS else GoNumber(literal)
+
+
+class _DepthError(ValueError):
+    """Go's "exceeded max depth" at ``pos`` (the bracket that opened level 10,001)."""
+
+    def __init__(self, pos: int):
+        super().__init__("exceeded max depth")
+        self.pos = pos
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+
+def _fail(msg: str, text: str, pos: int) -> json.JSONDecodeError:
+    return json.JSONDecodeError(msg, text, pos)
+
+
+def _iterative(text: str, idx: int) -> tuple[object, int]:
+    """``raw_decode`` without recursion: Python's error messages and positions,
+    Go's nesting limit. Used only for documents nested beyond Python's limit."""
+    stack: list[tuple[object, list]] = []  # (container, pending key holder)
+    pos = _WS.match(text, idx).end()
+    value: object = None
+    while True:
+        # -- parse one value starting at pos (or open a container)
+        ch = text[pos:pos + 1]
+        if ch in ("{", "["):
+            if len(stack) >= GO_MAX_DEPTH:
+                raise _DepthError(pos)
+            pos = _WS.match(text, pos + 1).end()
+            if ch == "[":
+                if text[pos:pos + 1] == "]":
+                    value, pos = [], pos + 1
+                else:
+                    stack.append(([], [None]))
+                    continue
+            else:
+                if text[pos:pos + 1] == "}":
+                    value, pos = GoObject([]), pos + 1
+                else:
+                    stack.append(([], [None]))  # object pairs, pending key
+                    stack[-1][1].append("object")
+                    pos = _key(text, pos, stack[-1][1])
+                    continue
+        elif ch == '"':
+            value, pos = json.decoder.scanstring(text, pos + 1)
+        elif text.startswith("null", pos):
+            value, pos = None, pos + 4
+        elif text.startswith("true", pos):
+            value, pos = True, pos + 4
+        elif text.startswith("false", pos):
+            value, pos = False, pos + 5
+        elif text.startswith("NaN", pos):
+            value, pos = _reject_constant("NaN"), pos + 3
+        elif text.startswith("Infinity", pos):
+            value, pos = _reject_constant("Infinity"), pos + 8
+        elif text.startswith("-Infinity", pos):
+            value, pos = _reject_constant("-Infinity"), pos + 9
+        else:
+            m = _NUMBER.match(text, pos)
+            if not m:
+                raise _fail("Expecting value", text, pos)
+            integer, frac, exp = m.groups()
+            value = GoNumber(integer + (frac or "") + (exp or "")) if frac or exp else _parse_int(integer)
+            pos = m.end()
+        # -- attach the value to its container, closing containers as they end
+        while True:
+            if not stack:
+                return value, pos
+            items, meta = stack[-1]
+            is_object = len(meta) > 1
+            items.append((meta[0], value) if is_object else value)
+            pos = _WS.match(text, pos).end()
+            ch = text[pos:pos + 1]
+            if ch == ",":
+                pos = _WS.match(text, pos + 1).end()
+                if is_object:
+                    pos = _key(text, pos, meta)
+                break
+            closer = "}" if is_object else "]"
+            if ch != closer:
+                raise _fail("Expecting ',' delimiter", text, pos)
+            pos += 1
+            stack.pop()
+            value = GoObject(items) if is_object else items
+
+
+def _key(text: str, pos: int, meta: list) -> int:
+    """Read ``"key":`` at ``pos`` into ``meta[0]``; the position of the value."""
+    if text[pos:pos + 1] != '"':
+        raise _fail("Expecting property name enclosed in double quotes", text, pos)
+    meta[0], pos = json.decoder.scanstring(text, pos + 1)
+    pos = _WS.match(text, pos).end()
+    if text[pos:pos + 1] != ":":
+        raise _fail("Expecting ':' delimiter", text, pos)
+    return _WS.match(text, pos + 1).end()
+
+
+class _GoDecoder(json.JSONDecoder):
+    """Python's decoder, falling back to :func:`_iterative` beyond its recursion limit."""
+
+    def raw_decode(self, s: str, idx: int = 0) -> tuple[object, int]:
+        try:
+            return super().raw_decode(s, idx)
+        except RecursionError:
+            return _iterative(s, idx)
+
+
+_DECODER = _GoDecoder(object_pairs_hook=GoObject, parse_float=GoNumber, parse_int=_parse_int,
+                      parse_constant=_reject_constant)
 
 
 _GO_SHORT = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r",
@@ -154,10 +277,26 @@ def decode(raw: bytes) -> object:
         raise ManifestError(_syntax_message(err, text)) from None
     except _Constant:
         raise ManifestError(_constant_message(text)) from None
-    except RecursionError:
-        raise ManifestError("exceeded max depth") from None
-    except ValueError as err:  # int() refusing a number literal with thousands of digits
-        raise ManifestError("json: cannot unmarshal number: %s" % err) from None
+    except _DepthError as err:
+        raise ManifestError(str(err)) from None
+
+
+def syntax_offset(raw: bytes) -> int | None:
+    """Go's ``json.SyntaxError.Offset`` for ``raw`` (bytes read when the scanner
+    stopped, the bad byte included; the whole length at an unexpected end), or
+    None when ``raw`` is valid JSON as far as the scanner goes."""
+    text = bytes(raw).decode("utf-8", "replace")
+    try:
+        _DECODER.decode(text)
+    except json.JSONDecodeError as err:
+        pos = err.pos
+    except _DepthError as err:
+        pos = err.pos
+    except _Constant:
+        pos = next(m.start(1) for m in _CONSTANT.finditer(text) if m.group(1))
+    else:
+        return None
+    return len(raw) if pos >= len(text) else len(text[:pos].encode()) + 1
 
 
 def go_string(value: str) -> str:

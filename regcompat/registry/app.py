@@ -31,10 +31,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..errors import GO_ERROR, ErrorCode, RegistryError
+from ..errors import ErrorCode, RegistryError
 from ..reference import NAME_MAX_LENGTH
 from ..messages import Request, Response
-from . import blobs, listing, manifest_delete, manifest_get, manifest_put
+from . import blobs, go_errors, listing, manifest_delete, manifest_get, manifest_put
 from .behaviour import Behaviour, behaviour
 from .events import Event
 from .responses import client_disconnected, error_response, method_not_allowed, page_not_found, redirect
@@ -176,12 +176,24 @@ class Registry:
         return allowed
 
     def _check_name(self, route: Route) -> None:
-        """A name over 255 characters: 2.8.2 answers 500 UNKNOWN (seen against the
-        real build); older versions map the same error to NAME_INVALID (UNCONFIRMED)."""
-        if route.name and len(route.name) > NAME_MAX_LENGTH:
-            detail = {"Name": route.name, "Reason": GO_ERROR}
-            code = ErrorCode.UNKNOWN if self.behaviour.storage_errors_are_500 else ErrorCode.NAME_INVALID
-            raise RegistryError(code, detail=detail)
+        """The repository name checks made before any handler runs.
+
+        Over 255 characters: 2.8.2 answers 500 UNKNOWN (seen against the real
+        build; 3.0 appends the same plain error, v3.0.0 handlers/app.go:699-707,
+        so its detail is the text); 2.0 answers 400 NAME_INVALID (v2.0.1
+        handlers/app.go:343-344); 2.1-2.6 are modelled as 2.0 (UNCONFIRMED).
+        2.0 also refuses a component shorter than 2 characters (recorded)."""
+        name = route.name
+        if not name:
+            return
+        b = self.behaviour
+        if len(name) > NAME_MAX_LENGTH:
+            reason = f"repository name must not be more than {NAME_MAX_LENGTH} characters"
+            code = ErrorCode.UNKNOWN if b.storage_errors_are_500 else ErrorCode.NAME_INVALID
+            raise RegistryError(code, detail=go_errors.name_invalid(name, reason))
+        if any(len(part) < b.name_component_min_length for part in name.split("/")):
+            reason = f"respository name component must be {b.name_component_min_length} or more characters"
+            raise RegistryError(ErrorCode.NAME_INVALID, detail=go_errors.name_invalid(name, reason))
 
 
 def _headless(method: str, response: Response) -> Response:

@@ -64,6 +64,16 @@ class Behaviour:
     manifest_size_limit: int | None  # bytes; None = no limit in the handler
     range_checked: bool              # PATCH Content-Range checked (416 RANGE_INVALID): not in 2.8.2 (seen), unknown later
     catalog: bool                    # /v2/_catalog from 2.1
+    #: Largest catalog ``n``: None (2.1-2.7: taken as asked; n=0 is a 500, storage/catalog.go
+    #: "no space in slice"), 1000 (2.8+: catalog.maxentries' default; above it 400
+    #: PAGINATION_NUMBER_INVALID {"n": n}, seen against 2.8.2 and recorded from 3.0.0).
+    catalog_max_entries: int | None
+    #: 3.0: an ``n`` that does not parse, or a negative one, is 400 {"n": "<text>"}
+    #: (v3.0.0 handlers/catalog.go:46-51); before, it is ignored.
+    catalog_n_strict: bool
+    #: Shortest repository name component: 2 in 2.0 (v2.0.1 api/v2/names.go:16: 400
+    #: NAME_INVALID "respository name component must be 2 or more characters"), 1 from 2.1.
+    name_component_min_length: int
     mount: bool                      # cross-repository blob mount from 2.3
     event_tag: bool                  # notification events carry "tag" from 2.4
     storage_errors_are_500: bool     # 2.7+: a tag/storage error other than "unknown" is 500 UNKNOWN (commit 2e94c22fe), 404 before
@@ -102,13 +112,13 @@ _V20 = Behaviour(
     list_schema2_child_refused=False, keep_author=False, schema1_signatures="stored",
     unknown_tag_detail_has_name=True, stored_schema1_unreadable=False,
     legacy_digest_parsing=True, manifest_size_limit=None, range_checked=False,
-    catalog=False, mount=False, event_tag=False, storage_errors_are_500=False,
+    catalog=False, catalog_max_entries=None, catalog_n_strict=False, name_component_min_length=2, mount=False, event_tag=False, storage_errors_are_500=False,
     storage_driver="filesystem",
     error_content_type="text/plain; charset=utf-8", json_content_type="application/json; charset=utf-8",
     error_detail_text=True, blob_unknown_detail="fslayer", verification_error="message",
 )
 _V21 = replace(_V20, version="2.1", released="2015-07", put_success_status=201,
-               put_errors_always_400=False, etag=True, catalog=True,
+               put_errors_always_400=False, etag=True, catalog=True, name_component_min_length=1,
                error_content_type="application/json; charset=utf-8", error_detail_text=False,
                blob_unknown_detail="digest", verification_error="pair")
 _V22 = replace(_V21, version="2.2.1", released="2015-11", put_parser="schema1-jws",
@@ -129,11 +139,12 @@ _V27 = replace(_V26, version="2.7", released="2018-10", schema2_requires_media_t
                untyped_schema2_stored=False, list_rewrite_digest="child",
                legacy_digest_parsing=False, manifest_size_limit=4 << 20,
                storage_errors_are_500=True)
-_V28 = replace(_V27, version="2.8", released="2022-01")
+_V28 = replace(_V27, version="2.8", released="2022-01", catalog_max_entries=1000)
 _V30 = replace(_V28, version="3.0", released="2025-04", put_parser="content-type-strict",
                schema1=False, schema1_push_switch=False, converts_schema2=False, accept="mime",
                list_schema2_child_refused=True, stored_schema1_unreadable=True,
                error_content_type="application/json", json_content_type="application/json",
+               catalog_n_strict=True,
                error_detail_text=True)
 
 BEHAVIOURS: dict[str, Behaviour] = {

@@ -21,10 +21,10 @@ encoder then writes its exported fields:
 
 from __future__ import annotations
 
-import json
 import re
 
 from ..errors import GO_ERROR, GoError, go_quote
+from ..manifest._decode import _DECODER, GoNumber, syntax_offset
 
 __all__ = ["decode_error_detail", "json_syntax_offset", "tag_unknown", "manifest_tag_unknown",
            "revision_unknown", "blob_invalid_digest", "blob_unknown", "name_invalid", "plain"]
@@ -68,24 +68,12 @@ def name_invalid(name: str, reason: str) -> GoError:
 
 _TYPE_ERROR = re.compile(r"json: cannot unmarshal (?P<value>.+?) into Go "
                          r"(?:struct field (?P<struct>[^.]*)\.(?P<field>\S+)|value) of type \S+\Z")
-_DECODER = json.JSONDecoder()
 _WS = " \t\n\r"
 
 
 def json_syntax_offset(body: bytes) -> int | None:
     """Go's ``json.SyntaxError.Offset`` for ``body``, or None if it is valid JSON."""
-    text = body.decode("utf-8", "replace")
-
-    def _reject(name: str) -> None:
-        raise json.JSONDecodeError("invalid constant", text, text.find(name))
-
-    try:
-        json.loads(text, parse_constant=_reject)
-    except json.JSONDecodeError as err:
-        return len(body) if err.pos >= len(text) else len(text[:err.pos].encode()) + 1
-    except RecursionError:
-        return len(body)
-    return None
+    return syntax_offset(body)
 
 
 def decode_error_detail(body: bytes, message: str) -> object:
@@ -122,38 +110,51 @@ def _skip(text: str, i: int) -> int:
 
 
 def _values(text: str):
-    """Every value of a valid JSON text as (key path, kind, start, end), in order."""
+    """Every value of a valid JSON text as (key path, kind, start, end), in
+    document order (iterative: documents nest up to Go's 10,000 levels)."""
     out: list[tuple[tuple[str, ...], str, int, int]] = []
-    _walk(text, _skip(text, 0), (), out)
-    return out
+    stack: list[tuple[str, tuple[str, ...]]] = []  # (closer, the container's path)
+    i, path, expecting_value = _skip(text, 0), (), True
+    while True:
+        if expecting_value:
+            opener = text[i]
+            if opener in "{[":
+                out.append((path, "object" if opener == "{" else "array", i, i + 1))
+                stack.append(("}" if opener == "{" else "]", path))
+                i = _skip(text, i + 1)
+                if text[i] == stack[-1][0]:  # empty container
+                    stack.pop()
+                    i, expecting_value = _skip(text, i + 1), False
+                else:
+                    path, i = _element(text, i, stack[-1])
+                continue
+            value, end = _DECODER.raw_decode(text, i)
+            out.append((path, _kind(value), i, end))
+            i, expecting_value = _skip(text, end), False
+            continue
+        if not stack:
+            return out
+        if text[i] == ",":
+            path, i = _element(text, _skip(text, i + 1), stack[-1])
+            expecting_value = True
+        else:  # the closer
+            stack.pop()
+            i = _skip(text, i + 1)
 
 
-def _walk(text: str, i: int, path: tuple[str, ...], out: list) -> int:
-    opener = text[i]
-    if opener not in "{[":
-        value, end = _DECODER.raw_decode(text, i)
-        out.append((path, _kind(value), i, end))
-        return end
-    entry = (path, "object" if opener == "{" else "array", i, i + 1)
-    out.append(entry)
-    closer = "}" if opener == "{" else "]"
-    j = _skip(text, i + 1)
-    while text[j] != closer:
-        child = path
-        if opener == "{":
-            key, j = _DECODER.raw_decode(text, j)
-            j = _skip(text, _skip(text, j) + 1)  # past ':'
-            child = path + (key.casefold(),)
-        j = _skip(text, _walk(text, j, child, out))
-        if text[j] == ",":
-            j = _skip(text, j + 1)
-    return j + 1
+def _element(text: str, i: int, container: tuple[str, tuple[str, ...]]) -> tuple[tuple[str, ...], int]:
+    """The path of the element starting at ``i`` and where its value starts (past an object key)."""
+    closer, path = container
+    if closer == "]":
+        return path, i
+    key, j = _DECODER.raw_decode(text, i)
+    return path + (key.casefold(),), _skip(text, _skip(text, j) + 1)  # past ':'
 
 
 def _kind(value: object) -> str:
     if isinstance(value, bool):
         return "bool"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, GoNumber)):
         return "number"
     if value is None:
         return "null"

@@ -2,8 +2,9 @@
 
 Modelled: ``GET /v2/`` answers ``{}``; a tag list is ``{"name","tags"}``
 (404 NAME_UNKNOWN for a repository with no tags); the catalog (2.1+) lists
-repositories in order with ``n``/``last`` pagination and a ``Link`` header
-(a bad or negative ``n`` is ignored, as 2.8.2 does).
+repositories that hold blobs in distribution's path order, 100 a page unless
+``n`` says otherwise, with ``last`` and a ``Link`` header; what each version
+does with a bad, negative, zero or too large ``n`` is in its behaviour row.
 
 Left out: tag-list pagination, and the filesystem driver's directory order:
 real registries on a filesystem list tags in the order the directory returns
@@ -12,11 +13,13 @@ them, which no one can reproduce; the model lists them sorted.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from ..errors import ErrorCode, RegistryError
 from ..messages import Request, Response
 from .responses import json_response, respond
+from .go_errors import plain
 from .routes import Route
 from .state import RegistryState
 
@@ -36,28 +39,59 @@ def tags_list(state: RegistryState, route: Route, request: Request) -> Response:
     return json_response(200, {"name": route.name, "tags": sorted(repo.tags) or None}, b=state.behaviour)
 
 
+#: Entries a catalog page holds when ``n`` is not given (every version).
+CATALOG_DEFAULT_ENTRIES = 100
+_GO_INT = re.compile(r"[+-]?[0-9]+\Z")
+
+
 def catalog(state: RegistryState, route: Route, request: Request) -> Response:
-    names = [n for n in state.store.repository_names() if state.store.repositories[n].manifests]
+    """The repositories that hold a blob link (distribution walks the storage for
+    ``_layers`` folders: a repository with only blobs is listed, one with only an
+    upload in progress is not; seen against 2.8.2), in distribution's path order
+    (``/`` sorts before every other byte), ``n`` at a time from after ``last``.
+    A page that fills up carries a ``Link`` when the storage walk meets any
+    other repository folder after it (v2.8.2 storage/catalog.go: the "filled"
+    check runs only for a folder that is not a repository's own ``_`` folder),
+    a repository with only an upload in progress included."""
+    b = state.behaviour
+    names = sorted((n for n in state.store.repository_names() if state.store.repositories[n].blobs),
+                   key=_path_key)
     query = request.query
     last = query.get("last", "")
     if last:
-        names = [n for n in names if n > last]
+        names = [n for n in names if _path_key(n) > _path_key(last)]
+    entries = _entries(b, query.get("n"))
+    if entries == 0:
+        if b.catalog_max_entries is None:
+            raise RegistryError(ErrorCode.UNKNOWN, detail=plain("no space in slice"))
+        return json_response(200, {"repositories": []}, b=b)
     headers = []
-    limit = _limit(query.get("n"))
-    if limit == 0:
-        names = []
-    elif limit is not None and limit < len(names):
-        names = names[:limit]
-        link = "/v2/_catalog?" + urlencode({"last": names[-1], "n": limit})
+    if len(names) >= entries:
+        names = names[:entries]
+        walked = state.store.repository_names() + [u.repository for u in state.store.uploads.values()]
+        if not any(_path_key(n) > _path_key(names[-1]) for n in walked):
+            return json_response(200, {"repositories": names}, b=b)
+        link = "/v2/_catalog?" + urlencode({"last": names[-1], "n": entries})
         headers.append(("Link", f'<{link}>; rel="next"'))
-    return json_response(200, {"repositories": names}, headers, b=state.behaviour)
+    return json_response(200, {"repositories": names}, headers, b=b)
 
 
-def _limit(text: str | None) -> int | None:
-    """``n`` as 2.8.2 reads it: a number that does not parse, or a negative one,
-    is ignored (seen against the real build)."""
-    try:
-        value = int(text) if text is not None else None
-    except ValueError:
-        return None
-    return value if value is not None and value >= 0 else None
+def _path_key(name: str) -> bytes:
+    """distribution's ``lessPath``: a byte-wise comparison where ``/`` sorts first."""
+    return name.encode().replace(b"/", b"\x00")
+
+
+def _entries(b, text: str | None) -> int:
+    """How many entries to list for ``n`` (Go's ``strconv.Atoi``: sign, digits, int64)."""
+    if text is None or text == "":
+        return CATALOG_DEFAULT_ENTRIES
+    value = int(text) if _GO_INT.match(text) and len(text) <= 20 else None
+    if value is not None and not -(1 << 63) <= value < (1 << 63):
+        value = None
+    if b.catalog_n_strict and (value is None or value < 0):
+        raise RegistryError(ErrorCode.PAGINATION_NUMBER_INVALID, detail={"n": text})
+    if value is None or value < 0:
+        return CATALOG_DEFAULT_ENTRIES
+    if b.catalog_max_entries is not None and value > b.catalog_max_entries:
+        raise RegistryError(ErrorCode.PAGINATION_NUMBER_INVALID, detail={"n": value})
+    return value
