@@ -35,7 +35,11 @@ __all__ = ["ManifestError", "GoObject", "GoNumber", "decode", "syntax_offset", "
 
 
 class ManifestError(ValueError):
-    """A manifest that the modelled Go code refuses; ``str(err)`` is its message."""
+    """A manifest that the modelled Go code refuses; ``str(err)`` is its message.
+    ``offset``: for a JSON syntax error, Go's ``SyntaxError.Offset`` in the bytes
+    that were being decoded (None for every other error)."""
+
+    offset: int | None = None
 
     @property
     def message(self) -> str:
@@ -274,29 +278,27 @@ def decode(raw: bytes) -> object:
     try:
         return _DECODER.decode(text)
     except json.JSONDecodeError as err:
-        raise ManifestError(_syntax_message(err, text)) from None
+        failure = ManifestError(_syntax_message(err, text))
+        pos = err.pos
     except _Constant:
-        raise ManifestError(_constant_message(text)) from None
+        failure = ManifestError(_constant_message(text))
+        pos = next(m.start(1) for m in _CONSTANT.finditer(text) if m.group(1))
     except _DepthError as err:
-        raise ManifestError(str(err)) from None
+        failure = ManifestError(str(err))
+        pos = err.pos
+    failure.offset = len(raw) if pos >= len(text) else len(text[:pos].encode("utf-8", "surrogateescape")) + 1
+    raise failure from None
 
 
 def syntax_offset(raw: bytes) -> int | None:
     """Go's ``json.SyntaxError.Offset`` for ``raw`` (bytes read when the scanner
     stopped, the bad byte included; the whole length at an unexpected end), or
     None when ``raw`` is valid JSON as far as the scanner goes."""
-    text = bytes(raw).decode("utf-8", "replace")
     try:
-        _DECODER.decode(text)
-    except json.JSONDecodeError as err:
-        pos = err.pos
-    except _DepthError as err:
-        pos = err.pos
-    except _Constant:
-        pos = next(m.start(1) for m in _CONSTANT.finditer(text) if m.group(1))
-    else:
-        return None
-    return len(raw) if pos >= len(text) else len(text[:pos].encode()) + 1
+        decode(raw)
+    except ManifestError as err:
+        return err.offset
+    return None
 
 
 def go_string(value: str) -> str:

@@ -44,6 +44,16 @@ class Behaviour:
     schema1_push_switch: bool        # 2.7+: schema1 PUT refused unless compatibility.schema1.enabled
     schema1: bool                    # False in 3.0: no schema1 package at all
     untyped_schema2_stored: bool     # 2.3-2.6: a schema2 body without mediaType is stored but unreadable
+    #: How schema2/OCI verification treats layers with ``urls`` (storage/schema2manifesthandler.go):
+    #: "stat" (2.3-2.4: every layer must be a blob), "urls-strict" (2.5: a foreign layer needs
+    #: http(s) URLs and is not looked up, any other layer with URLs is refused), "urls" (2.6: the
+    #: same, other layers with URLs are not looked up), "deny" (2.7+: validation on by default
+    #: allows no URL, so every foreign layer is refused: 500, seen against 2.8.2).
+    foreign_layers: str
+    #: A manifest list may name any blob of the repository (the manifest link store also
+    #: reads blob links: registry.go manifestLinkPathFns, 2.4-2.8); a GET of that child reads
+    #: the blob as a manifest and fails (recorded: layer_as_manifest; seen against 2.8.2).
+    blob_links_as_manifests: bool
 
     # -- manifest GET / HEAD (section 2)
     #: "ignored" (2.0-2.2), "exact" (2.3-2.4: each header value compared whole),
@@ -106,7 +116,7 @@ _V20 = Behaviour(
     put_checks_embedded_tag=True, put_checks_embedded_name=True,
     missing_layer_code=ErrorCode.BLOB_UNKNOWN, schema2_requires_media_type=False,
     schema2_version_checked=False, oci=False, schema1_push_switch=False, schema1=True,
-    untyped_schema2_stored=False,
+    untyped_schema2_stored=False, foreign_layers="stat", blob_links_as_manifests=False,
     accept="ignored", head_routed=False, etag=False, legacy_schema1_content_type=True,
     converts_schema2=False, converted_digest_header="converted", list_rewrite_digest="list",
     list_schema2_child_refused=False, keep_author=False, schema1_signatures="stored",
@@ -131,20 +141,22 @@ _V231 = replace(_V230, version="2.3.1", released="2016-02", converted_digest_hea
 # The 2.4 row models 2.4.1: the conversion keeps history "author" from v2.4.1
 # (distribution commit 93d76247f; 2.4.0 still drops it), earlier than the 2.5
 # the behaviour reference gives.
-_V24 = replace(_V231, version="2.4", released="2016-05", event_tag=True, keep_author=True)
-_V25 = replace(_V24, version="2.5", released="2016-07", accept="split", schema1_signatures="fresh")
-_V26 = replace(_V25, version="2.6", released="2016-11")
+_V24 = replace(_V231, version="2.4", released="2016-05", event_tag=True, keep_author=True,
+               blob_links_as_manifests=True)
+_V25 = replace(_V24, version="2.5", released="2016-07", accept="split", schema1_signatures="fresh",
+               foreign_layers="urls-strict")
+_V26 = replace(_V25, version="2.6", released="2016-11", foreign_layers="urls")
 _V27 = replace(_V26, version="2.7", released="2018-10", schema2_requires_media_type=True,
                schema2_version_checked=True, oci=True, schema1_push_switch=True,
                untyped_schema2_stored=False, list_rewrite_digest="child",
                legacy_digest_parsing=False, manifest_size_limit=4 << 20,
-               storage_errors_are_500=True)
+               storage_errors_are_500=True, foreign_layers="deny")
 _V28 = replace(_V27, version="2.8", released="2022-01", catalog_max_entries=1000)
 _V30 = replace(_V28, version="3.0", released="2025-04", put_parser="content-type-strict",
                schema1=False, schema1_push_switch=False, converts_schema2=False, accept="mime",
                list_schema2_child_refused=True, stored_schema1_unreadable=True,
                error_content_type="application/json", json_content_type="application/json",
-               catalog_n_strict=True,
+               catalog_n_strict=True, blob_links_as_manifests=False,
                error_detail_text=True)
 
 BEHAVIOURS: dict[str, Behaviour] = {

@@ -46,7 +46,8 @@ class Decoded:
 
 
 def _invalid(body: bytes, err: Exception) -> RegistryError:
-    return RegistryError(ErrorCode.MANIFEST_INVALID, detail=decode_error_detail(body, str(err)))
+    detail = decode_error_detail(body, str(err), getattr(err, "offset", None))
+    return RegistryError(ErrorCode.MANIFEST_INVALID, detail=detail)
 
 
 def parse_content_type(header: str | None) -> str:

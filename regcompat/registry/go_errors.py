@@ -27,12 +27,17 @@ from ..errors import GO_ERROR, GoError, go_quote
 from ..manifest._decode import _DECODER, GoNumber, syntax_offset
 
 __all__ = ["decode_error_detail", "json_syntax_offset", "tag_unknown", "manifest_tag_unknown",
-           "revision_unknown", "blob_invalid_digest", "blob_unknown", "name_invalid", "plain"]
+           "revision_unknown", "blob_invalid_digest", "blob_unknown", "name_invalid", "invalid_path", "plain"]
 
 
 def blob_unknown(b, digest: str) -> object:
     """BLOB_UNKNOWN's detail for version ``b`` (its ``blob_unknown_detail``)."""
     return {"blobSum": digest} if b.blob_unknown_detail == "fslayer" else digest
+
+
+def invalid_path(driver: str, path: str) -> GoError:
+    """``storagedriver.InvalidPathError``: a storage path the driver refuses."""
+    return GoError(f"{driver}: invalid path: {path}", {"Path": path, "DriverName": driver})
 
 
 def plain(text: str) -> GoError:
@@ -76,9 +81,11 @@ def json_syntax_offset(body: bytes) -> int | None:
     return syntax_offset(body)
 
 
-def decode_error_detail(body: bytes, message: str) -> object:
-    """The detail for a decode failure whose message is ``message``."""
-    offset = json_syntax_offset(body)
+def decode_error_detail(body: bytes, message: str, offset: int | None = None) -> object:
+    """The detail for a decode failure whose message is ``message`` (``offset``: Go's
+    syntax-error offset in the bytes being decoded, when the decoder knows it)."""
+    if offset is None:
+        offset = json_syntax_offset(body)
     if offset is not None:
         return GoError(message, {"Offset": offset})
     match = _TYPE_ERROR.match(message)

@@ -36,7 +36,8 @@ from .storage import StoredManifest
 __all__ = ["get_manifest"]
 
 LEGACY_SCHEMA1_TYPE = "application/json; charset=utf-8"
-_STORAGE_PATH = re.compile(r"[A-Za-z0-9._-]+")
+#: What the filesystem driver accepts as a path component (a tag such as "sha256:ABC..." is refused).
+STORAGE_PATH = re.compile(r"[A-Za-z0-9._-]+")
 _OCI_TYPES = {"oci-manifest": MediaType.OCI_MANIFEST, "oci-index": MediaType.OCI_INDEX}
 
 
@@ -45,7 +46,7 @@ def get_manifest(state: RegistryState, route: Route, request: Request) -> Respon
     name = route.name
     url_digest = parse_reference_digest(b, route.reference)
     tag = None if url_digest else route.reference
-    if tag is not None and not _STORAGE_PATH.fullmatch(tag):
+    if tag is not None and not STORAGE_PATH.fullmatch(tag):
         raise _invalid_tag_path(b, name, tag)
     digest = url_digest or state.store.tag(name, tag)
     if digest is None:
@@ -82,8 +83,8 @@ def _invalid_tag_path(b, name: str, tag: str) -> RegistryError:
     uppercase hex): looked up as a tag, its storage path is invalid. 2.8.2
     answers 500 UNKNOWN with the driver's error (seen against the real build);
     before 2.7 a tag lookup error was a 404 MANIFEST_UNKNOWN."""
-    detail = {"Path": f"/docker/registry/v2/repositories/{name}/_manifests/tags/{tag}/current/link",
-              "DriverName": b.storage_driver}
+    detail = go_errors.invalid_path(b.storage_driver,
+                                    f"/docker/registry/v2/repositories/{name}/_manifests/tags/{tag}/current/link")
     code = ErrorCode.UNKNOWN if b.storage_errors_are_500 else ErrorCode.MANIFEST_UNKNOWN
     return RegistryError(code, detail=detail)
 
@@ -96,6 +97,8 @@ def _load(state: RegistryState, name: str, digest: str) -> StoredManifest:
     b = state.behaviour
     stored = state.store.manifest(name, digest)
     if stored is None:
+        if b.blob_links_as_manifests and state.store.has_blob(name, digest):
+            raise _blob_as_manifest(b, state.store.blob(name, digest))
         raise RegistryError(ErrorCode.MANIFEST_UNKNOWN, detail=go_errors.revision_unknown(name, digest))
     if stored.kind == "untyped":  # 2.3-2.6: stored, but storage cannot classify it
         raise RegistryError(ErrorCode.MANIFEST_UNKNOWN, detail=[GO_ERROR])
@@ -105,6 +108,33 @@ def _load(state: RegistryState, name: str, digest: str) -> StoredManifest:
     state.emit(Event("pull", "manifest", name, event_type, stored.digest, len(stored.raw),
                      f"/v2/{name}/manifests/{stored.digest}"))
     return stored
+
+
+def _blob_as_manifest(b, data: bytes) -> RegistryError:
+    """A blob read as a manifest (2.4-2.8: the manifest store also follows blob
+    links): Go unmarshals it into ``manifest.Versioned`` and fails, with a syntax
+    error ({"Offset": n}; a gzip layer: 1) or "unrecognized manifest schema
+    version N" (a config: 0). 2.4-2.6 answer 404 MANIFEST_UNKNOWN, 2.7+ 500
+    UNKNOWN (recorded; a config child of a list seen against 2.8.2). Left out:
+    a blob that is itself a manifest with schemaVersion 1 or 2 (Go would serve
+    it); the model answers as for version 0."""
+    code = ErrorCode.UNKNOWN if b.storage_errors_are_500 else ErrorCode.MANIFEST_UNKNOWN
+    try:
+        value = formats.decode(data)
+    except formats.ManifestError as err:
+        return RegistryError(code, detail=go_errors.decode_error_detail(data, str(err), err.offset))
+    version = 0
+    if isinstance(value, dict):
+        try:
+            version = formats.Fields(value, "Versioned").int("schemaVersion")
+        except formats.ManifestError as err:
+            return RegistryError(code, detail=go_errors.decode_error_detail(data, str(err)))
+    elif value is not None:
+        kind = "array" if isinstance(value, list) else "string" if isinstance(value, str) else \
+            "bool" if isinstance(value, bool) else "number"
+        text = f"json: cannot unmarshal {kind} into Go value of type manifest.Versioned"
+        return RegistryError(code, detail=go_errors.decode_error_detail(data, text))
+    return RegistryError(code, detail=go_errors.plain(f"unrecognized manifest schema version {version}"))
 
 
 def _pick_child(state: RegistryState, name: str, stored: StoredManifest,

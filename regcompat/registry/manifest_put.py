@@ -23,6 +23,7 @@ lengths; MANIFEST_INVALID with a Go error detail is used.
 
 from __future__ import annotations
 
+from ..digest import ERR_FORMAT, Digest, DigestError
 from ..errors import GO_ERROR, ErrorCode, RegistryError
 from ..mediatypes import MediaType
 from .. import manifest as formats
@@ -30,6 +31,7 @@ from ..messages import Request, Response
 from ..reference import NAME_RE
 from . import go_errors
 from .decode import Decoded, decode_manifest
+from .manifest_get import STORAGE_PATH
 from .events import Event
 from .responses import respond
 from .routes import Route
@@ -61,6 +63,14 @@ def put_manifest(state: RegistryState, route: Route, request: Request) -> Respon
         first, *rest = errors
         first.more = rest
         raise first
+    if tag is not None and b.storage_errors_are_500 and not STORAGE_PATH.fullmatch(tag):
+        # 2.7+: a reference go-digest refuses (uppercase hex...) is a tag; the manifest is
+        # written, then the tag's storage path is refused: 500 (seen against 2.8.2).
+        _store(state, route.name, decoded, None)
+        digest = decoded.digest
+        path = (f"/docker/registry/v2/repositories/{route.name}/_manifests/tags/{tag}/index/"
+                f"{digest.partition(':')[0]}/{digest.partition(':')[2]}/link")
+        raise RegistryError(ErrorCode.UNKNOWN, detail=go_errors.invalid_path(b.storage_driver, path))
     _store(state, route.name, decoded, tag)
     location = f"{state.base_url(request)}/v2/{route.name}/manifests/{decoded.digest}"
     return respond(b.put_success_status, [("Docker-Content-Digest", decoded.digest),
@@ -71,19 +81,69 @@ def _storage_errors(state: RegistryState, name: str, decoded: Decoded) -> list[R
     b = state.behaviour
     if decoded.kind == "schema1":
         if b.schema1_push_switch and not state.schema1_push:
-            return [RegistryError(ErrorCode.UNKNOWN, detail=GO_ERROR)]
+            return [RegistryError(ErrorCode.UNKNOWN, detail=go_errors.plain("manifest schema v1 unsupported"))]
         return _schema1_errors(state, name, decoded)
+    manifest = decoded.manifest
+    if b.schema2_version_checked and manifest.schema_version != 2:
+        what = "manifest" if decoded.kind in ("schema2", "oci-manifest", "untyped") else "manifest list"
+        text = f"unrecognized {what} schema version {manifest.schema_version}"
+        return [RegistryError(ErrorCode.UNKNOWN, detail=go_errors.plain(text))]
+    errors: list[RegistryError] = []
     if decoded.kind in ("schema2", "oci-manifest", "untyped"):
-        manifest = decoded.manifest
-        if b.schema2_version_checked and manifest.schema_version != 2:
-            return [RegistryError(ErrorCode.UNKNOWN, detail=GO_ERROR)]
-        wanted = [manifest.config] + [d for d in manifest.layers
-                                      if not (d.media_type in _FOREIGN and d.urls)]
-        return [RegistryError(ErrorCode.MANIFEST_BLOB_UNKNOWN, detail=d.digest)
-                for d in wanted if not state.store.has_blob(name, d.digest)]
-    # lists and indexes: every child must be a manifest of this repository
-    return [RegistryError(ErrorCode.MANIFEST_BLOB_UNKNOWN, detail=d.digest)
-            for d in decoded.manifest.manifests if state.store.manifest(name, d.digest) is None]
+        for d in [manifest.config, *manifest.layers]:
+            errors += _reference_errors(b, d.digest, _layer_problem(state, name, d))
+        return errors
+    # lists and indexes: every child must be a manifest of this repository (2.4-2.8: or a blob)
+    for d in manifest.manifests:
+        known = state.store.manifest(name, d.digest) is not None or (
+            b.blob_links_as_manifests and state.store.has_blob(name, d.digest))
+        errors += _reference_errors(b, d.digest, None if known else "unknown")
+    return errors
+
+
+def _layer_problem(state: RegistryState, name: str, d) -> object:
+    """What verification finds wrong with one config or layer descriptor: None,
+    "unknown" (not a blob of the repository) or a Go error, as the version's
+    ``foreign_layers`` rule says (registry/storage/schema2manifesthandler.go)."""
+    rule = state.behaviour.foreign_layers
+    exists = "unknown" if not state.store.has_blob(name, d.digest) else None
+    if rule == "stat":
+        return exists
+    if d.media_type in _FOREIGN:
+        if not d.urls:
+            return go_errors.plain("missing URL on layer")
+        if rule == "deny" or not all(_http_url(u) for u in d.urls):
+            return go_errors.plain("invalid URL on layer")
+        return None
+    if d.urls:
+        return go_errors.plain("unexpected URL on layer") if rule == "urls-strict" else None
+    return exists
+
+
+def _http_url(url: str) -> bool:
+    """Go's check: ``url.Parse`` succeeds, the scheme is http or https, no fragment."""
+    scheme, sep, rest = url.partition(":")
+    return bool(sep) and scheme.lower() in ("http", "https") and "#" not in rest and " " not in url
+
+
+def _reference_errors(b, digest: str, problem: object) -> list[RegistryError]:
+    """The errors one reference adds: a digest go-digest refuses (2.7+: DIGEST_INVALID for
+    a bad format, else the error as an unexpected one), the problem, and then
+    MANIFEST_BLOB_UNKNOWN (seen against 2.8.2)."""
+    if not b.legacy_digest_parsing:
+        try:
+            Digest(digest)
+        except DigestError as err:
+            problem = str(err) if str(err) == ERR_FORMAT else go_errors.plain(str(err))
+    if problem is None:
+        return []
+    if problem == ERR_FORMAT:
+        errors = [RegistryError(ErrorCode.DIGEST_INVALID)]
+    elif problem == "unknown":
+        errors = []
+    else:
+        errors = unexpected(b, problem)
+    return errors + [RegistryError(ErrorCode.MANIFEST_BLOB_UNKNOWN, detail=digest)]
 
 
 def _schema1_errors(state: RegistryState, name: str, decoded: Decoded) -> list[RegistryError]:
@@ -97,11 +157,13 @@ def _schema1_errors(state: RegistryState, name: str, decoded: Decoded) -> list[R
                                     detail={"Name": decoded.embedded_name, "Reason": GO_ERROR}))
     manifest = decoded.manifest
     fs_layers, history = list(manifest.fs_layers), list(manifest.history)
-    signed_ok = _verifies(manifest)
+    signature = _signature_problem(manifest)
     if not b.put_checks_embedded_name and len(history) != len(fs_layers):
         errors.append(RegistryError(ErrorCode.MANIFEST_INVALID, detail=GO_ERROR))
-    if not signed_ok:
+    if signature == "unverified":
         errors.append(RegistryError(ErrorCode.MANIFEST_UNVERIFIED))
+    elif signature is not None:
+        errors += unexpected(b, signature)
     for digest in fs_layers:
         if not state.store.has_blob(name, digest):
             detail = go_errors.blob_unknown(b, digest) if b.missing_layer_code is ErrorCode.BLOB_UNKNOWN \
@@ -117,14 +179,25 @@ def unexpected(b, error: object) -> list[RegistryError]:
     return [RegistryError(ErrorCode.UNKNOWN), RegistryError(ErrorCode.UNKNOWN, detail=error)]
 
 
-def _verifies(manifest: object) -> bool:
+#: libtrust errors distribution maps to MANIFEST_UNVERIFIED (ErrMissingSignatureKey,
+#: ErrInvalidJSONContent, and any error whose text is "invalid signature").
+_UNVERIFIED = ("invalid signature", "missing signature key", "invalid json content")
+
+
+def _signature_problem(manifest: object) -> object:
+    """None if every signature verifies; "unverified" for the errors distribution
+    calls MANIFEST_UNVERIFIED; any other libtrust error (an unsupported ``alg``,
+    no key, a signature of the wrong length) as a Go error, which the handler
+    reports as unexpected (2.8.2: 500 UNKNOWN, UNKNOWN; seen against the real build)."""
     if not manifest.signed:
-        return False
+        return "unverified"
     try:
         formats.libtrust.verify(manifest.raw)
-    except (formats.ManifestError, ValueError, TypeError):
-        return False
-    return True
+    except formats.ManifestError as err:
+        return "unverified" if str(err) in _UNVERIFIED else go_errors.plain(str(err))
+    except (ValueError, TypeError):
+        return "unverified"
+    return None
 
 
 def _store(state: RegistryState, name: str, decoded: Decoded, tag: str | None) -> None:
