@@ -13,9 +13,11 @@
    ``\\r``; waitress only knows ``\\r\\n\\r\\n`` and would wait for ever on a
    request sent with bare LFs. The parser rewrites the header block's line
    endings to CRLF before waitress parses it.
-3. Go's refusals (gohttp.refusal: duplicate ``Host``, missing ``Host``, a bad
-   target): answered with Go's raw bytes, without reading the body, and the
-   connection is closed, as Go does.
+3. Go's refusals (gohttp.go_request_head: a bad request line or target,
+   duplicate or missing ``Host``, conflicting ``Content-Length``, unsupported
+   ``Transfer-Encoding``, HTTP/2 on this port...): decided on the raw head
+   before waitress parses it, answered with Go's raw bytes without reading
+   the body, and the connection is closed, as Go does.
 4. End of input (the client shuts its sending side, FIN):
    * inside a body: Go hands the partial body to the handler, which answers
      ``499``; the channel dispatches the incomplete request with
@@ -49,23 +51,12 @@ from waitress.parser import HTTPRequestParser
 from waitress.rfc7230 import HEADER_FIELD_RE
 from waitress.task import WSGITask
 
-from .gohttp import refusal, refusal_bytes, wire_text
+from .gohttp import go_request_head, header_lines, refusal_bytes, wire_text
 from .stats import ConnectionStats
 
 __all__ = ["RawHeaderChannel"]
 
 _BLANK_LINE = re.compile(rb"\n\r?\n")
-
-
-def _header_lines(block: bytes) -> list[bytes]:
-    """Header lines of ``block`` (after the request line), folds joined."""
-    lines: list[bytes] = []
-    for line in block.split(b"\r\n"):
-        if line[:1] in (b" ", b"\t") and lines:
-            lines[-1] += b" " + line.strip(b" \t")
-        elif line:
-            lines.append(line)
-    return lines
 
 
 def _crlf(block: bytes) -> bytes:
@@ -92,7 +83,12 @@ class _Parser(HTTPRequestParser):
                 self._held = held
             return len(data)
         self._held = b""
-        super().received(_crlf(held[:match.end()]))  # consumes exactly the header block
+        answer, head = go_request_head(_crlf(held[:match.end()]))
+        if answer is not None:  # Go refuses it: nothing more is parsed or read
+            self.go_refusal = answer
+            self.headers_finished = self.completed = True
+        else:
+            super().received(head)  # consumes exactly the header block
         return match.end() - (len(held) - len(data))
 
     @property
@@ -103,7 +99,7 @@ class _Parser(HTTPRequestParser):
         super().parse_header(header_plus)
         block = header_plus[header_plus.find(b"\r\n") + 2:]
         pairs = []
-        for line in _header_lines(block):
+        for line in header_lines(block):
             match = HEADER_FIELD_RE.match(line)
             if not match:  # pragma: no cover - super() already rejected it
                 continue
@@ -113,12 +109,6 @@ class _Parser(HTTPRequestParser):
                 continue
             pairs.append((name.decode("latin-1"), wire_text(value.strip(b" \t"))))
         self.raw_headers = tuple(pairs)
-        hosts = [value for name, value in pairs if name.lower() == "host"]
-        text = refusal(self.command, self.request_uri, f"HTTP/{self.version}", hosts)
-        if text is not None:  # Go answers without reading the body
-            self.go_refusal = refusal_bytes(text)
-            self.body_rcv, self.content_length, self.chunked = None, 0, False
-            self.expect_continue = False
 
 
 class _Task(WSGITask):

@@ -51,6 +51,32 @@ EDGES = {
     "Content-Length and chunked: chunked wins": (  # were the length read, both would wait for 500 bytes
         b"PUT /v2/gohttp/app/manifests/t HTTP/1.1\r\n" + HOST + b"Content-Type: application/json\r\n"
         b"Content-Length: 500\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
+    "identical Content-Length lines": b"PUT /v2/gohttp/app/manifests/t HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                                      b"Content-Length: 2\r\n\r\n{}",
+    "differing Content-Length lines": b"PUT /v2/gohttp/app/manifests/t HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                                      b"Content-Length: 3\r\n\r\n{}",
+    "Content-Length list": b"PUT /v2/gohttp/app/manifests/t HTTP/1.1\r\nHost: x\r\nContent-Length: 2, 2\r\n\r\n{}",
+    "Content-Length with a sign": b"PUT /v2/gohttp/app/manifests/t HTTP/1.1\r\nHost: x\r\nContent-Length: +2\r\n\r\n{}",
+    "Transfer-Encoding: Chunked": (b"PUT /v2/gohttp/app/manifests/t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked"
+                                   b"\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
+    "two Transfer-Encoding lines": (b"PUT /v2/gohttp/app/manifests/t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+                                    b"\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
+    "Transfer-Encoding list": (b"PUT /v2/gohttp/app/manifests/t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked"
+                               b"\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
+    "Transfer-Encoding: identity": b"PUT /v2/gohttp/app/manifests/t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n",
+    "chunk extension and trailer": (b"PUT /v2/gohttp/app/manifests/t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+                                    b"\r\n\r\n2;ext=1\r\n{}\r\n0\r\nTrailer: y\r\n\r\n"),
+    "HTTP/2.0 on the HTTP/1 port": b"GET /v2/ HTTP/2.0\r\nHost: x\r\n\r\n",
+    "HTTP/1.2 served as 1.1": b"GET /v2/ HTTP/1.2\r\nHost: x\r\n\r\n",
+    "request line with an extra field": b"GET /v2/ HTTP/1.1 x\r\nHost: x\r\n\r\n",
+    "request line with two spaces": b"GET  /v2/ HTTP/1.1\r\nHost: x\r\n\r\n",
+    "leading blank line": b"\r\nGET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n",
+    "header value with a control byte": b"GET /v2/ HTTP/1.1\r\nHost: x\r\nX: a\x00b\r\n\r\n",
+    "header value with DEL": b"GET /v2/ HTTP/1.1\r\nHost: x\r\nX: a\tb\x7f\r\n\r\n",
+    "header value with a non-UTF-8 byte": b"GET /v2/ HTTP/1.1\r\nHost: x\r\nX: a\xffb\r\n\r\n",
+    "space before the colon of Host": b"GET /v2/ HTTP/1.1\r\nHost : x\r\n\r\n",
+    "continuation line": b"GET /v2/ HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n",
+    "continuation of Host": b"GET /v2/ HTTP/1.1\r\nHost: x\r\n : y\r\n\r\n",
 }
 
 _UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from regcompat.server.gohttp import decoded_target, go_precheck, header_value, refusal, refusal_bytes
+from regcompat.server.gohttp import decoded_target, go_precheck, go_request_head, header_value, refusal, refusal_bytes
 
 
 @pytest.mark.parametrize("method,target,protocol,hosts,status,body", [
@@ -67,3 +67,30 @@ def test_decoded_target(raw, target):
 ])
 def test_header_values_are_written_as_go_writes_them(value, wire):
     assert header_value(value).encode("latin-1") == wire
+
+
+@pytest.mark.parametrize("head,answer", [
+    (b"GET /v2/ HTTP/2.0\r\nHost: x\r\n\r\n", b"HTTP/1.1 505 HTTP Version Not Supported: unsupported protocol version"),
+    (b"\r\nGET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 400 Bad Request\r\n"),
+    (b"GET  /v2/ HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 400 Bad Request\r\n"),
+    (b"PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n", b"HTTP/1.1 400 Bad Request\r\n"),
+    (b"PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: +2\r\n\r\n", b"HTTP/1.1 400 Bad Request\r\n"),
+    (b"PUT /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", b"HTTP/1.1 501 Not Implemented\r\n"),
+    (b"GET /v2/ HTTP/1.1\r\nHost : x\r\n\r\n", b"HTTP/1.1 400 Bad Request: missing required Host header\r\n"),
+    (b"GET /v2/ HTTP/1.1\r\nHost: x\r\nX: a\x00b\r\n\r\n", b"HTTP/1.1 400 Bad Request: invalid header value\r\n"),
+    (b"GET /v2/ HTTP/1.1\r\nHost: x\r\nBad Name: y\r\n\r\n", b"HTTP/1.1 400 Bad Request: invalid header name\r\n"),
+])
+def test_go_request_head_refusals(head, answer):
+    refused, _ = go_request_head(head)
+    assert refused is not None and refused.startswith(answer) and refused.count(b"\r\n\r\n") == 1
+
+
+@pytest.mark.parametrize("head,handed_on", [
+    (b"GET /v2/ HTTP/1.2\r\nHost: x\r\n\r\n", b"GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n"),
+    (b"PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\n",
+     b"PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n"),
+    (b"PUT /x HTTP/1.0\r\nTransfer-Encoding: gzip\r\n\r\n", b"PUT /x HTTP/1.0\r\nTransfer-Encoding: gzip\r\n\r\n"),
+    (b"GET /v2/ HTTP/1.1\r\nHost: \r\nX: \xff\r\n\r\n", b"GET /v2/ HTTP/1.1\r\nHost: \r\nX: \xff\r\n\r\n"),
+])
+def test_go_request_head_accepts(head, handed_on):
+    assert go_request_head(head) == (None, handed_on)
