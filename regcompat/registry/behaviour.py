@@ -111,7 +111,7 @@ class Behaviour:
 
 
 _V20 = Behaviour(
-    version="2.0", released="2015-04",
+    version="2.0", released="2015-04-16",
     put_parser="schema1-any", put_success_status=202, put_errors_always_400=True,
     put_checks_embedded_tag=True, put_checks_embedded_name=True,
     missing_layer_code=ErrorCode.BLOB_UNKNOWN, schema2_requires_media_type=False,
@@ -127,32 +127,32 @@ _V20 = Behaviour(
     error_content_type="text/plain; charset=utf-8", json_content_type="application/json; charset=utf-8",
     error_detail_text=True, blob_unknown_detail="fslayer", verification_error="message",
 )
-_V21 = replace(_V20, version="2.1", released="2015-07", put_success_status=201,
+_V21 = replace(_V20, version="2.1", released="2015-08-11", put_success_status=201,
                put_errors_always_400=False, etag=True, catalog=True, name_component_min_length=1,
                error_content_type="application/json; charset=utf-8", error_detail_text=False,
                blob_unknown_detail="digest", verification_error="pair")
-_V22 = replace(_V21, version="2.2.1", released="2015-11", put_parser="schema1-jws",
+_V22 = replace(_V21, version="2.2.1", released="2015-12-09", put_parser="schema1-jws",
                put_checks_embedded_name=False, missing_layer_code=ErrorCode.MANIFEST_BLOB_UNKNOWN)
-_V230 = replace(_V22, version="2.3.0", released="2016-02", put_parser="content-type",
+_V230 = replace(_V22, version="2.3.0", released="2016-02-04", put_parser="content-type",
                 put_checks_embedded_tag=False, untyped_schema2_stored=True, accept="exact",
                 head_routed=True, legacy_schema1_content_type=False, converts_schema2=True,
                 converted_digest_header="stored", unknown_tag_detail_has_name=False, mount=True)
-_V231 = replace(_V230, version="2.3.1", released="2016-02", converted_digest_header="converted")
+_V231 = replace(_V230, version="2.3.1", released="2016-03-08", converted_digest_header="converted")
 # The 2.4 row models 2.4.1: the conversion keeps history "author" from v2.4.1
 # (distribution commit 93d76247f; 2.4.0 still drops it), earlier than the 2.5
 # the behaviour reference gives.
-_V24 = replace(_V231, version="2.4", released="2016-05", event_tag=True, keep_author=True,
+_V24 = replace(_V231, version="2.4", released="2016-04-13", event_tag=True, keep_author=True,
                blob_links_as_manifests=True)
-_V25 = replace(_V24, version="2.5", released="2016-07", accept="split", schema1_signatures="fresh",
+_V25 = replace(_V24, version="2.5", released="2016-07-28", accept="split", schema1_signatures="fresh",
                foreign_layers="urls-strict")
-_V26 = replace(_V25, version="2.6", released="2016-11", foreign_layers="urls")
-_V27 = replace(_V26, version="2.7", released="2018-10", schema2_requires_media_type=True,
+_V26 = replace(_V25, version="2.6", released="2017-01-17", foreign_layers="urls")
+_V27 = replace(_V26, version="2.7", released="2018-12-03", schema2_requires_media_type=True,
                schema2_version_checked=True, oci=True, schema1_push_switch=True,
                untyped_schema2_stored=False, list_rewrite_digest="child",
                legacy_digest_parsing=False, manifest_size_limit=4 << 20,
                storage_errors_are_500=True, foreign_layers="deny")
-_V28 = replace(_V27, version="2.8", released="2022-01", catalog_max_entries=1000)
-_V30 = replace(_V28, version="3.0", released="2025-04", put_parser="content-type-strict",
+_V28 = replace(_V27, version="2.8", released="2022-02-07", catalog_max_entries=1000)
+_V30 = replace(_V28, version="3.0", released="2025-04-01", put_parser="content-type-strict",
                schema1=False, schema1_push_switch=False, converts_schema2=False, accept="mime",
                list_schema2_child_refused=True, stored_schema1_unreadable=True,
                error_content_type="application/json", json_content_type="application/json",
