@@ -1,6 +1,7 @@
 """Plumbing the lessons use, kept out of the notebooks so learners read the idea, not the code.
 
 * :func:`upload_blob` - the two requests of a blob upload (lesson 01);
+* :func:`jws_header` - the decoded protected header of a signed schema1 document (lesson 02);
 * :class:`TamperingProxy` - a man in the middle that changes manifests or
   blobs, and optionally rewrites ``Docker-Content-Digest`` to match (lesson 01);
 * :func:`registry_with_list` - a registry holding one image per platform and
@@ -15,6 +16,8 @@ Everything here uses only the public API of :mod:`regcompat`.
 
 from __future__ import annotations
 
+import base64
+import json
 import shutil
 import socket
 import subprocess
@@ -30,7 +33,7 @@ from regcompat.digest import from_bytes
 from regcompat.manifest import Descriptor, Platform, manifestlist
 from regcompat.mediatypes import MediaType
 
-__all__ = ["upload_blob", "TamperingProxy", "registry_with_list", "PLATFORMS", "installed_tools", "curl_head",
+__all__ = ["upload_blob", "jws_header", "TamperingProxy", "registry_with_list", "PLATFORMS", "installed_tools", "curl_head",
            "skopeo_digest", "real_registry", "compare_with_real"]
 
 
@@ -40,6 +43,16 @@ def upload_blob(registry, data: bytes, announced: str) -> rc.Response:
     location = urlsplit(started.headers["Location"])
     target = location.path + "?" + (location.query + "&" if location.query else "") + "digest=" + announced
     return registry.handle(rc.Request("PUT", target, [("Content-Type", "application/octet-stream")], data))
+
+
+def _b64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def jws_header(document: bytes, signature: int = 0) -> dict:
+    """The protected header of one signature of a signed schema1 document, ``formatTail`` decoded to bytes."""
+    header = json.loads(_b64url(json.loads(document)["signatures"][signature]["protected"]))
+    return {**header, "formatTail": _b64url(header["formatTail"])}
 
 
 class TamperingProxy:
