@@ -72,7 +72,7 @@ CAUSES: dict[str, Cause] = {
         "A current engine refuses to pull schema1 images",
         "the manifest served is signed schema1 and the engine prints a DEPRECATION NOTICE", "07"),
     "old-registry-no-fallback": Cause(
-        "A current engine pushes schema2 only, and a registry before 2.3 cannot store it",
+        "An engine from Docker 20.10 on pushes schema2 only, and a registry before 2.3 cannot store it",
         "one schema2 manifest PUT answered 400 and no second PUT: no schema1 fallback", "03"),
 }
 

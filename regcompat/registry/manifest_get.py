@@ -103,7 +103,9 @@ def _load(state: RegistryState, name: str, digest: str) -> StoredManifest:
     if stored.kind == "untyped":  # 2.3-2.6: stored, but storage cannot classify it
         raise RegistryError(ErrorCode.MANIFEST_UNKNOWN, detail=[GO_ERROR])
     if stored.kind == "schema1" and b.stored_schema1_unreadable:
-        raise RegistryError(ErrorCode.UNKNOWN, detail=GO_ERROR)
+        # 3.0: storage's fmt.Errorf (v3.0.0 registry/storage/manifeststore.go:131), written as its text
+        # (errcode/errors.go:233-237) in the UNKNOWN the handler appends (handlers/manifests.go:140-146, 191-197).
+        raise RegistryError(ErrorCode.UNKNOWN, detail="unrecognized manifest schema version 1")
     event_type = stored.media_type if b.head_routed else MediaType.SCHEMA1
     state.emit(Event("pull", "manifest", name, event_type, stored.digest, len(stored.raw),
                      f"/v2/{name}/manifests/{stored.digest}"))

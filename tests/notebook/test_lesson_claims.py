@@ -7,6 +7,8 @@ lesson named. Expected values come from the behaviour reference the lessons
 cite, never from the model itself.
 """
 
+import json
+
 import regcompat as rc
 from regcompat.manifest import Descriptor, Platform, manifestlist
 from regcompat.mediatypes import MediaType
@@ -133,7 +135,10 @@ def test_lesson_07_oci_refused_to_old_clients_and_schema1_to_modern_ones():
     legacy_reg, _ = pushed("2.2.1", engine="1.9")
     assert not rc.Engine(MODERN, legacy_reg).pull("demo/app:latest").ok
     upgraded = legacy_reg.upgraded("3.0")
-    assert get(upgraded, "/v2/demo/app/manifests/latest", MediaType.SCHEMA1_SIGNED).status == 500
+    refused = get(upgraded, "/v2/demo/app/manifests/latest", MediaType.SCHEMA1_SIGNED)
+    assert refused.status == 500
+    assert json.loads(refused.body)["errors"] == [{"code": "UNKNOWN", "message": "unknown error",
+                                                   "detail": "unrecognized manifest schema version 1"}]
 
 
 def test_lesson_08_application_json_alone_still_gets_schema1():
