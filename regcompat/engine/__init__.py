@@ -1,4 +1,4 @@
-"""Docker Engine clients (1.6 to 27) as data rows plus one push flow and one pull flow.
+"""Docker Engine clients (1.6 to 28) as data rows plus one push flow and one pull flow.
 
 ``Engine(version, target).push(image, "demo/app:latest")`` and ``.pull(ref)``
 run the same flows over an in-process registry or an HTTP URL; each result
@@ -7,8 +7,9 @@ keeps the printed lines, the daemon log and every HTTP exchange. The rows
 """
 
 from .client import Engine, TickingClock
-from .profiles import ENGINE_VERSIONS, PROFILES, SCHEMA1_DEPRECATION, EngineProfile, profile, profile_rows
+from .profiles import (ENGINE_VERSIONS, PROFILES, SCHEMA1_DEPRECATION, SCHEMA1_REMOVED, EngineProfile, profile,
+                       profile_rows)
 from .results import PullResult, PushResult
 
 __all__ = ["Engine", "ENGINE_VERSIONS", "PROFILES", "EngineProfile", "profile", "profile_rows",
-           "PushResult", "PullResult", "SCHEMA1_DEPRECATION", "TickingClock"]
+           "PushResult", "PullResult", "SCHEMA1_DEPRECATION", "SCHEMA1_REMOVED", "TickingClock"]
