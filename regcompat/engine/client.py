@@ -16,6 +16,11 @@ target (``demo/app:latest`` on ``localhost:5000``); the CLI-style lines print
 it with the host (``localhost:5000/demo/app``). Every command starts with the
 ``GET /v2/`` version check real engines make (see wire.Session.ping).
 
+An ``Engine`` is one daemon: the blobs it pushed or pulled are remembered
+(``known_blobs``), and a later push HEADs those layers before uploading, as a
+real daemon's v2 metadata makes it do (wire.upload_blob); a new ``Engine`` is
+a fresh daemon. Every pull still starts from an empty image store (pull.py).
+
 Daemon settings that change a row: ``require_schema2=True`` (1.13+, plugins),
 ``enable_schema1_pull=True`` (``DOCKER_ENABLE_DEPRECATED_PULL_SCHEMA_1_IMAGE``,
 26.0-28.1: the "27" row), ``allow_schema1_push=True``
@@ -100,6 +105,8 @@ class Engine:
         self.host = host or default_host
         self.trust_key = trust_key or daemon_key(self.profile.version)
         self.clock = clock or TickingClock()
+        #: blob digests this daemon pushed or pulled (its v2 metadata); 1.6/1.7 keep none
+        self.known_blobs: set[str] | None = None if self.profile.schema1_client == "session" else set()
 
     @property
     def version(self) -> str:
@@ -109,7 +116,8 @@ class Engine:
         return f"Engine({self.version!r}, {self.transport!r})"
 
     def _session(self) -> Session:
-        return Session(self.transport, self.host, f"docker/{self.profile.release}", self.profile.client_errors)
+        return Session(self.transport, self.host, f"docker/{self.profile.release}", self.profile.client_errors,
+                       self.known_blobs)
 
     def _names(self, text: str):
         ref = parse_reference(text)

@@ -23,6 +23,13 @@ a layer that does not decompress fails ``failed to register layer: <err>``
 (``M@v1.10.0:distribution/xfer/download.go:312``; the Go gzip error text is
 not reproduced, Python's is shown: UNCONFIRMED wording).
 
+20.10+ keep the manifests they fetch in containerd's content store while an
+image uses them, and read them from there (``M@v20.10.24:distribution/
+manifest.go:99-215``): a real 20.10 pulling a digest it had just pulled by tag
+sent no manifest request, unless containerd had already collected the
+manifest after ``docker rmi``. The model's daemon starts every pull empty, so
+it always fetches.
+
 Printed: ``<tag or digest>: Pulling from <name>`` (20.10+: the whole reference
 instead of the digest), ``Digest: <d>``, ``Status:
 Downloaded newer image for <ref>`` (the Status line assumes an empty local

@@ -90,7 +90,7 @@ def _push_schema1(p, session, image, name, tag, key, clock, result, repo) -> Non
     manifest = schema1.parse(payload, require_signature=False)
     blobs = _blob_data(image)
     for blobsum in dict.fromkeys(reversed(manifest.fs_layers)):
-        upload_blob(session, name, blobsum, blobs[str(blobsum)])
+        upload_blob(session, name, blobsum, blobs[str(blobsum)], check=_known(session, blobsum))
     if p.signed_log:
         result.daemon_log.append(p.signed_log.format(name=name, repo=repo, tag=tag, key_id=key.key_id))
     document = libtrust.sign(payload, key, now=clock())
@@ -116,6 +116,11 @@ def _push_schema1(p, session, image, name, tag, key, clock, result, repo) -> Non
     result.digest, result.size, result.media_type = returned, size, MediaType.SCHEMA1_SIGNED
 
 
+def _known(session: Session, digest) -> bool:
+    """Whether the daemon checks a layer before uploading it: only one it has pushed or pulled before."""
+    return session.known is None or str(digest) in session.known
+
+
 def _put_manifest(session: Session, name: str, tag: str, content_type: str, body: bytes) -> None:
     response = session.send("PUT", f"/v2/{name}/manifests/{tag}", [("Content-Type", content_type)], body)
     if not response.ok:
@@ -128,7 +133,8 @@ def _put_manifest(session: Session, name: str, tag: str, content_type: str, body
 
 def _push_schema2(p, session, image, name, tag, key, clock, result, display) -> None:
     for layer in image.layers:
-        upload_blob(session, name, layer.digest, layer.data, tolerant=p.tolerant_layer_check, log=result.daemon_log)
+        upload_blob(session, name, layer.digest, layer.data, check=_known(session, layer.digest),
+                    tolerant=p.tolerant_layer_check, log=result.daemon_log)
     config = image.config_blob
     upload_blob(session, name, config.digest, config.data)
     manifest = image.schema2(config_media_type=p.config_media_type)

@@ -39,8 +39,21 @@ required``. Left out: ``WWW-Authenticate`` bearer errors, an unparsable
 their own session client; their blob error texts are UNCONFIRMED and rendered
 as 1.10's.
 
-Blob pushes: ``HEAD`` the blob; when it is unknown ``POST
-.../blobs/uploads/`` then ``PUT <Location>&digest=<d>`` with the whole body.
+Blob pushes as a real Docker 20.10 made them (and as the distribution client
+vendored since 1.9 writes them, ``M@v1.9.1:vendor/src/github.com/docker/
+distribution/registry/client/blob_writer.go:35-150``): ``POST
+.../blobs/uploads/``, one ``PATCH`` with the bytes to the returned
+``Location``, an empty ``PUT`` to the PATCH's ``Location`` with ``digest=``
+added by Go's ``url.Values.Encode`` (keys sorted, values escaped:
+``sha256%3A...``), then a ``HEAD`` (``Commit`` ends with a ``Stat``; a 404
+there fails ``unknown blob``). A layer is HEADed first only when the daemon
+already knows its digest (``Session.known``: the blobs this ``Engine`` pushed
+or pulled, its v2 metadata; ``M@v1.9.1:graph/push_v2.go:150-170``,
+``M@v20.10.24:distribution/push_v2.go:315-325``); the image config and
+schema1's empty layer are always HEADed first (the manifest builders'
+``Stat``). 1.6/1.7, and sessions with no memory (the ``docker manifest push``
+model), HEAD every blob and upload it with ``POST`` then ``PUT
+<Location>&digest=<d>`` carrying the body (``M@v1.6.2:registry/session_v2.go:215-290``).
 With ``tolerant=True`` (1.13+, the layer existence check
 ``M@v17.06.0-ce:distribution/push_v2.go:532-555``, ``M@v20.10.24:distribution/
 push_v2.go:568-590``) a HEAD answered with anything but 200 or 404 is logged
@@ -51,17 +64,17 @@ hashed and a mismatch fails ``filesystem layer verification failed for
 digest <d>`` (``M@v1.9.1:graph/pull_v2.go:218``,
 ``M@v1.10.0:distribution/pull_v2.go:184``).
 
-Left out: the real daemons upload a blob's bytes with one ``PATCH`` and close
-with an empty ``PUT`` (seen from a real Docker 20.10), and skip the ``HEAD``
-for a layer they never pushed or pulled before; chunked uploads,
-cross-repository mounts, resumable downloads, redirects to a storage
+Left out: the ``PATCH`` body goes with ``Transfer-Encoding: chunked`` from a
+real daemon (the model sends a ``Content-Length``), the PATCH's ``Range``
+check, several PATCHes per blob, cross-repository mounts (1.10+ try them for
+layers known from another repository of the same registry), resumable downloads, redirects to a storage
 backend, authentication challenges.
 """
 
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from ..digest import from_bytes
 from ..errors import ErrorCode, from_envelope
@@ -78,14 +91,16 @@ class EngineFailure(Exception):
 class Session:
     """Sends requests for one engine command and records the exchanges."""
 
-    __slots__ = ("transport", "host", "exchanges", "user_agent", "error_style")
+    __slots__ = ("transport", "host", "exchanges", "user_agent", "error_style", "known")
 
     def __init__(self, transport, host: str = "localhost:5000", user_agent: str = "",
-                 error_style: str = "1.11"):
+                 error_style: str = "1.11", known: set[str] | None = None):
         self.transport = transport
         self.host = host
         self.user_agent = user_agent
         self.error_style = error_style
+        #: the blob digests this daemon has pushed or pulled (its v2 metadata); None: a client with no memory
+        self.known = known
         self.exchanges: list[Exchange] = []
 
     def error(self, response: Response) -> str:
@@ -217,29 +232,65 @@ def location_target(location: str) -> str:
     return parts.path + ("?" + parts.query if parts.query else "")
 
 
-def upload_blob(session: Session, name: str, digest: str, data: bytes, *, tolerant: bool = False,
-                log: list[str] | None = None) -> bool:
+def upload_blob(session: Session, name: str, digest: str, data: bytes, *, check: bool = True,
+                tolerant: bool = False, log: list[str] | None = None) -> bool:
     """Push one blob unless the registry has it; True when it was uploaded.
 
-    ``tolerant``: a failed existence check is appended to ``log`` and the upload goes on (1.13+ layers).
+    ``check``: HEAD the blob first (always for a client with no memory, ``session.known is None``).
+    ``tolerant``: a failed check is appended to ``log`` and the upload goes on (1.13+ layers).
+    A session with a memory uploads as the distribution client does (POST, PATCH, PUT, HEAD);
+    one without, monolithically (POST, PUT with the body).
     """
-    head = session.send("HEAD", f"/v2/{name}/blobs/{digest}")
-    if head.status == 200:
-        return False
-    if head.status != 404:
-        if not tolerant:
-            raise EngineFailure(session.error(head))
-        if log is not None:
-            log.append(f"Failed to check for presence of layer {digest} in {name}: {session.error(head)}")
+    if check or session.known is None:
+        head = session.send("HEAD", f"/v2/{name}/blobs/{digest}")
+        if head.status == 200:
+            _remember(session, digest)
+            return False
+        if head.status != 404:
+            if not tolerant:
+                raise EngineFailure(session.error(head))
+            if log is not None:
+                log.append(f"Failed to check for presence of layer {digest} in {name}: {session.error(head)}")
     start = session.send("POST", f"/v2/{name}/blobs/uploads/")
     if start.status != 202 or not start.headers.get("Location"):
         raise EngineFailure(session.error(start))
     target = location_target(start.headers["Location"])
-    target += ("&" if "?" in target else "?") + "digest=" + digest
-    put = session.send("PUT", target, [("Content-Type", "application/octet-stream")], data)
+    if session.known is None:
+        put = session.send("PUT", _with_digest(target, digest, go=False),
+                           [("Content-Type", "application/octet-stream")], data)
+        if not put.ok:
+            raise EngineFailure(session.error(put))
+        return True
+    patch = session.send("PATCH", target, [], data)
+    if not patch.ok:
+        raise EngineFailure(session.error(patch))
+    if patch.headers.get("Location"):
+        target = location_target(patch.headers["Location"])
+    put = session.send("PUT", _with_digest(target, digest, go=True))
     if not put.ok:
         raise EngineFailure(session.error(put))
+    stat = session.send("HEAD", f"/v2/{name}/blobs/{digest}")  # Commit ends with a Stat
+    if stat.status == 404:
+        raise EngineFailure("unknown blob")
+    if stat.status != 200:
+        raise EngineFailure(session.error(stat))
+    _remember(session, digest)
     return True
+
+
+def _remember(session: Session, digest: str) -> None:
+    if session.known is not None:
+        session.known.add(str(digest))
+
+
+def _with_digest(target: str, digest: str, *, go: bool) -> str:
+    """The upload URL with ``digest=``: appended, or as Go's ``url.Values.Encode`` rewrites the query."""
+    if not go:
+        return target + ("&" if "?" in target else "?") + "digest=" + digest
+    path, _, query = target.partition("?")
+    values = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "digest"]
+    values.append(("digest", str(digest)))
+    return path + "?" + urlencode(sorted(values, key=lambda kv: kv[0]), quote_via=quote)
 
 
 def download_blob(session: Session, name: str, digest: str, *, what: str = "filesystem layer") -> bytes:
@@ -254,4 +305,5 @@ def download_blob(session: Session, name: str, digest: str, *, what: str = "file
         computed = None
     if computed != digest:
         raise EngineFailure(f"{what} verification failed for digest {digest}")
+    _remember(session, digest)
     return response.body

@@ -13,24 +13,56 @@ from regcompat.manifest import libtrust, schema1
 from .support import NAME, S1, V2, manifest_calls, pull, push
 
 
-def test_110_push_request_order_layers_config_manifest():
+def _sequence(result) -> list[tuple[str, str]]:
+    """(method, what) per request: the blob digest, ``upload`` or ``manifest``."""
+    rows = []
+    for ex in result.exchanges:
+        path = ex.request.target.split("?")[0]
+        what = "upload" if "/blobs/uploads/" in path else "manifest" if "/manifests/" in path else path.rsplit("/", 1)[1]
+        rows.append((ex.request.method, what))
+    return rows
+
+
+@pytest.mark.parametrize("version", ["1.10", "17.06", "20.10"])
+def test_a_fresh_daemon_uploads_layers_unchecked_then_checks_the_config(version):
+    """The order a real Docker 20.10 used on its first push: per layer POST, PATCH, PUT, HEAD (Commit's Stat);
+    the config HEADed first (the schema2 builder's Stat); then the manifest
+    (M@v1.10.0:distribution/push_v2.go, M@v20.10.24:distribution/push_v2.go:315-325)."""
     reg = rc.Registry("2.3.1")
     image = sample_image()
-    result = push("1.10", reg, image)
-    seq = [(ex.request.method, ex.request.target.split("?")[0]) for ex in result.exchanges]
-    assert seq[0] == ("GET", "/v2/")
-    heads = [target.rsplit("/", 1)[1] for method, target in seq if method == "HEAD"]
-    assert heads == [str(layer.digest) for layer in image.layers] + [str(image.config_blob.digest)]
-    assert seq[-1] == ("PUT", f"/v2/{NAME}/manifests/latest")
-    assert result.output == ["The push refers to a repository [localhost:5000/demo/app]",
-                             f"latest: digest: {result.digest} size: {result.size}"]
+    result = push(version, reg, image)
+    upload = [("POST", "upload"), ("PATCH", "upload"), ("PUT", "upload")]
+    expected = [("GET", "")]
+    for layer in image.layers:
+        expected += upload + [("HEAD", str(layer.digest))]
+    config = str(image.config_blob.digest)
+    expected += [("HEAD", config)] + upload + [("HEAD", config), ("PUT", "manifest")]
+    assert _sequence(result) == expected
+    put = [ex.request for ex in result.exchanges if ex.request.method == "PUT" and "/uploads/" in ex.request.target][0]
+    assert put.body == b"" and put.target.endswith("&digest=" + str(image.layers[0].digest).replace(":", "%3A"))
+    banner = "The push refers to repository" if version == "20.10" else "The push refers to a repository"
+    assert result.output == [f"{banner} [localhost:5000/demo/app]", f"latest: digest: {result.digest} size: {result.size}"]
 
 
-def test_second_push_uploads_nothing_new():
+def test_the_same_daemon_checks_what_it_pushed_before():
+    """A real Docker 20.10 pushing again: HEAD each layer and the config (200, "Layer already exists"), PUT the manifest."""
     reg = rc.Registry("2.8")
-    push("17.06", reg)
-    again = push("17.06", reg)
-    assert [ex.request.method for ex in again.exchanges].count("POST") == 0 and again.ok
+    engine = Engine("17.06", reg)
+    image = sample_image()
+    engine.push(image, f"{NAME}:latest")
+    again = engine.push(image, f"{NAME}:latest")
+    assert again.ok and _sequence(again) == [("GET", "")] + [("HEAD", str(b.digest)) for b in image.layers] + [
+        ("HEAD", str(image.config_blob.digest)), ("PUT", "manifest")]
+    fresh = push("17.06", reg)  # another daemon knows nothing: it uploads again
+    assert [method for method, _ in _sequence(fresh)].count("POST") == len(image.layers)
+
+
+def test_16_checks_every_blob_and_uploads_monolithically():
+    """1.6/1.7's session client: HEAD, POST, PUT with the body (M@v1.6.2:registry/session_v2.go:112-290)."""
+    reg = rc.Registry("2.0")
+    result = push("1.6", reg)
+    methods = [m for m, what in _sequence(result) if what != "manifest"]
+    assert "PATCH" not in methods and methods[1:4] == ["HEAD", "POST", "PUT"]
 
 
 @pytest.mark.parametrize("version", ["20.10", "27", "28"])
