@@ -1,7 +1,7 @@
 """Docker Engine client versions as rows of data.
 
 One :class:`EngineProfile` per modelled engine says what that daemon sends
-and checks when it talks to a registry; the flows (flows.py) read these rows
+and checks when it talks to a registry; the flows (push.py, pull.py) read these rows
 and never test a version number. Everything here was read in the moby/moby
 source at the tag named in ``source`` (``M@tag:path:line``); anything not read
 there is marked UNCONFIRMED.
@@ -93,9 +93,10 @@ Rows 20.10, 27 and 28 (20.10.24, 27.5.1, 28.5.2): 20.10 is Debian's
 2.8.2 and ``regcompat serve`` 2.0-3.0 (tests/live/test_docker_live.py), and
 where it disagreed with this row the daemon won: the ``repository`` banner,
 the reference before ``Pulling from`` and the error texts above came from
-it. 27 and 28 are read in the sources only. 29 is not modelled: it keeps
-manifests in containerd's content store and no longer registers schema1 in
-its registry client (``M@docker-v29.7.2:daemon/internal/distribution/manifest.go``),
+it. 27 and 28 are read in the sources only. 29 is not modelled: its
+registry client no longer registers schema1 (it would send four ``Accept``
+types, ``M@docker-v29.7.2:vendor/github.com/docker/distribution/manifests.go``)
+and it detects schema1 by content (``daemon/internal/distribution/manifest.go:281-330``),
 which changes the schema1 texts in ways not checked here.
 
 Left out: the v1 registry fallback of 1.6-1.9 (a by-digest pull cannot use
