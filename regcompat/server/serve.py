@@ -14,7 +14,8 @@ waitress settings that differ from its defaults, to answer as Go's net/http:
 no ``Server`` header (Go sends none); request header block up to
 1 MiB + 4 KiB, Go's ``DefaultMaxHeaderBytes`` plus the slack its reader
 allows (beyond it both answer 431); 8 worker threads (the model itself runs
-one request at a time); ``poll()`` rather than ``select()``, so a connection
+one request at a time); reads of up to 256 KiB from a socket (waitress reads
+8 KiB, which makes large uploads pay per-read overhead 32 times over); ``poll()`` rather than ``select()``, so a connection
 limit above 1,000 works. A host name that resolves to several addresses gets
 one listening socket each; the URL is the first. Left out: TLS and Unix sockets.
 """
@@ -39,6 +40,7 @@ WAITRESS_SETTINGS = {
     "ident": "",
     "max_request_header_size": (1 << 20) + 4096,
     "threads": 8,
+    "recv_bytes": 1 << 18,
     "asyncore_use_poll": True,
     "clear_untrusted_proxy_headers": True,
 }
