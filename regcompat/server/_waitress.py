@@ -32,9 +32,10 @@
    HTTPS first when told ``--tls-verify=false``): Go answers
    ``400 Bad Request`` at once (its request-line parser fails), the client
    falls back to plain HTTP. The channel does the same.
-6. HEAD answers without ``Content-Length`` (gorilla's redirects): waitress
-   would announce ``Transfer-Encoding: chunked`` and close; Go writes the
-   headers as they are and keeps the connection.
+6. Answers without ``Content-Length``: waitress closes the connection after
+   a chunked answer (and announces chunked framing on HEAD, gorilla's
+   redirects); Go keeps the connection, and writes a HEAD answer's headers as
+   they are.
 
 Every connection's fate is counted in the server's ``ConnectionStats``
 (stats.py). Written against waitress 3.0's ``HTTPRequestParser``,
@@ -133,15 +134,17 @@ class _Task(WSGITask):
         return environ
 
     def build_response_header(self) -> bytes:
-        if (self.request.command != "HEAD" or self.version != "1.1"
+        if (self.version != "1.1" or self.content_length is not None
                 or any(k.lower() in ("content-length", "transfer-encoding") for k, _ in self.response_headers)):
             return super().build_response_header()
         closing = self.close_on_finish or self.request.headers.get("CONNECTION", "").lower() == "close"
-        super().build_response_header()  # normalises names, adds Date (and chunked framing, undone here)
-        self.chunked_response = False
-        self.close_on_finish = closing
+        super().build_response_header()  # normalises names, adds Date, chunked framing and a close
+        head = self.request.command == "HEAD"
+        if head:  # no body follows: no framing at all
+            self.chunked_response = False
+        self.close_on_finish = closing  # Go keeps the connection after a chunked answer
         headers = [(k, v) for k, v in self.response_headers
-                   if k != "Transfer-Encoding" and (closing or k != "Connection")]
+                   if not (head and k == "Transfer-Encoding") and (closing or k != "Connection")]
         self.response_headers = headers
         lines = [f"HTTP/{self.version} {self.status}"] + [f"{k}: {v}" for k, v in sorted(headers, key=lambda h: h[0])]
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")

@@ -35,7 +35,9 @@ Left out (waitress's own parser answers, with its own wording): lowercase
 methods (Go accepts any token, then the router answers; waitress 400), chunk
 framing with bare LFs (Go reads it; waitress waits for CRLF until the idle
 timeout), and the text of waitress's 413/431 pages (the status matches Go's
-431; Go has no body limit, see limits.py).
+431; Go has no body limit, see limits.py). Also left out: Go sends a body
+over 2 KiB whose handler set no ``Content-Length`` (a long error detail, a
+long tag list) chunked; the model sets a length on every answer.
 """
 
 from __future__ import annotations

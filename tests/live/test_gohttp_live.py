@@ -14,11 +14,17 @@ import socket
 
 import pytest
 
-from tests.server.rawhttp import closes_after, comparable, exchange, port_of, status_of
+from tests.server.rawhttp import body_of, closes_after, comparable, exchange, port_of, status_of
 
 pytestmark = pytest.mark.live
 
 HOST = b"Host: x\r\n"
+
+
+def _put_json(body: bytes) -> bytes:
+    return (b"PUT /v2/gohttp/app/manifests/t HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            b"application/vnd.docker.distribution.manifest.v2+json\r\nContent-Length: "
+            + str(len(body)).encode() + b"\r\n\r\n" + body)
 UPLOAD = b"POST /v2/gohttp/app/blobs/uploads/ HTTP/1.1\r\nContent-Length: 0\r\n"
 
 EDGES = {
@@ -79,6 +85,12 @@ EDGES = {
     "continuation of Host": b"GET /v2/ HTTP/1.1\r\nHost: x\r\n : y\r\n\r\n",
 }
 
+#: Compared on status and body only: Go sends these bodies (over 2 KiB, no length set by the handler)
+#: chunked, the model always gives a Content-Length (see gohttp.py, left out).
+BODIES = {
+    "an integer of 5,000 digits in a manifest": _put_json(b'{"schemaVersion": ' + b"9" * 5000 + b"}"),
+}
+
 _UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _STATE = re.compile(rb"_state=[^&\s]*")
 
@@ -92,6 +104,13 @@ def test_go_edge(real_registry, ours, name):
     real = exchange(port_of(real_registry.url), EDGES[name])
     mine = exchange(port_of(ours[1]), EDGES[name])
     assert _masked(mine) == _masked(real)
+
+
+@pytest.mark.parametrize("name", list(BODIES))
+def test_no_traceback_for_huge_input(real_registry, ours, name):
+    real = exchange(port_of(real_registry.url), BODIES[name])
+    mine = exchange(port_of(ours[1]), BODIES[name])
+    assert (status_of(mine), body_of(mine)) == (status_of(real), body_of(real))
 
 
 @pytest.mark.parametrize("data", [
