@@ -37,7 +37,7 @@ _KINDS = {
 
 @dataclass
 class Decoded:
-    kind: str          # schema1, schema2, list, oci-manifest, oci-index, untyped
+    kind: str          # schema1, schema2, list, oci-manifest, oci-index, untyped, untyped-list
     manifest: object   # a regcompat.manifest object
     digest: str
     media_type: str
@@ -117,6 +117,7 @@ def _decode_typed(b: Behaviour, kind: str, body: bytes) -> Decoded:
         expected = _EXPECTED_FIELD[kind][-1]
         raise RegistryError(ErrorCode.MANIFEST_INVALID,
                             detail=plain(_MEDIA_TYPE_MISMATCH[kind] % (expected, field)))
-    if kind == "schema2" and not field and b.untyped_schema2_stored:
-        kind = "untyped"
+    if b.untyped_schema2_stored and kind in ("schema2", "list") and (
+            manifest.schema_version != 2 or field != _EXPECTED_FIELD[kind][-1]):
+        kind = "untyped" if kind == "schema2" else "untyped-list"  # 2.3-2.6 store it; reading it back fails
     return Decoded(kind, manifest, manifest.digest, field)

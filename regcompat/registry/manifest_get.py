@@ -100,8 +100,8 @@ def _load(state: RegistryState, name: str, digest: str) -> StoredManifest:
         if b.blob_links_as_manifests and state.store.has_blob(name, digest):
             raise _blob_as_manifest(b, state.store.blob(name, digest))
         raise RegistryError(ErrorCode.MANIFEST_UNKNOWN, detail=go_errors.revision_unknown(name, digest))
-    if stored.kind == "untyped":  # 2.3-2.6: stored, but storage cannot classify it
-        raise RegistryError(ErrorCode.MANIFEST_UNKNOWN, detail=[GO_ERROR])
+    if stored.kind.startswith("untyped"):  # 2.3-2.6: stored, but storage cannot classify it
+        raise RegistryError(ErrorCode.MANIFEST_UNKNOWN, detail=_unreadable(stored.raw))
     if stored.kind == "schema1" and b.stored_schema1_unreadable:
         # 3.0: storage's fmt.Errorf (v3.0.0 registry/storage/manifeststore.go:131), written as its text
         # (errcode/errors.go:233-237) in the UNKNOWN the handler appends (handlers/manifests.go:140-146, 191-197).
@@ -110,6 +110,23 @@ def _load(state: RegistryState, name: str, digest: str) -> StoredManifest:
     state.emit(Event("pull", "manifest", name, event_type, stored.digest, len(stored.raw),
                      f"/v2/{name}/manifests/{stored.digest}"))
     return stored
+
+
+def _unreadable(raw: bytes) -> object:
+    """Why 2.3-2.6's manifest store cannot read back a body it stored (v2.3.0
+    storage/manifeststore.go Get): schemaVersion 1 goes to the schema1 parser,
+    which finds no signatures ({}); 2 with a mediaType that is neither schema2
+    nor a list is an ErrManifestVerification ([{}]); any other version is
+    "unrecognized manifest schema version N" ({}). Approximation: a version-2
+    body whose mediaType names the other format (schema2 pushed as a list) is
+    read by that format's parser in Go, and served if it parses; the model
+    always refuses it."""
+    version = formats.Fields(formats.decode(raw), "Versioned").int("schemaVersion")
+    if version == 1:
+        return go_errors.plain("missing signature key")
+    if version == 2:
+        return [GO_ERROR]
+    return go_errors.plain(f"unrecognized manifest schema version {version}")
 
 
 def _blob_as_manifest(b, data: bytes) -> RegistryError:

@@ -84,12 +84,12 @@ def _storage_errors(state: RegistryState, name: str, decoded: Decoded) -> list[R
             return [RegistryError(ErrorCode.UNKNOWN, detail=go_errors.plain("manifest schema v1 unsupported"))]
         return _schema1_errors(state, name, decoded)
     manifest = decoded.manifest
+    is_list = hasattr(manifest, "manifests")  # a list or an index (also when stored untyped)
     if b.schema2_version_checked and manifest.schema_version != 2:
-        what = "manifest" if decoded.kind in ("schema2", "oci-manifest", "untyped") else "manifest list"
-        text = f"unrecognized {what} schema version {manifest.schema_version}"
+        text = f"unrecognized {'manifest list' if is_list else 'manifest'} schema version {manifest.schema_version}"
         return [RegistryError(ErrorCode.UNKNOWN, detail=go_errors.plain(text))]
     errors: list[RegistryError] = []
-    if decoded.kind in ("schema2", "oci-manifest", "untyped"):
+    if not is_list:
         for d in [manifest.config, *manifest.layers]:
             errors += _reference_errors(b, d.digest, _layer_problem(state, name, d))
         return errors
@@ -210,7 +210,7 @@ def _store(state: RegistryState, name: str, decoded: Decoded, tag: str | None) -
     else:
         stored = StoredManifest(decoded.digest, decoded.kind, decoded.media_type, manifest.raw)
     state.store.put_manifest(name, stored, tag)
-    if decoded.kind == "untyped":
+    if decoded.kind.startswith("untyped"):
         return  # event creation fails on the empty media type; distribution only logs it
     event_type = stored.media_type
     if decoded.kind == "schema1" and b.put_parser.startswith("schema1"):

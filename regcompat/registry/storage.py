@@ -26,7 +26,8 @@ __all__ = ["Store", "Repository", "StoredManifest", "Upload"]
 @dataclass
 class StoredManifest:
     digest: Digest
-    #: "schema1", "schema2", "list", "oci-manifest", "oci-index" or "untyped"
+    #: "schema1", "schema2", "list", "oci-manifest", "oci-index", or "untyped"/"untyped-list"
+    #: (2.3-2.6: a schema2/list body stored but unreadable)
     #: (a schema2 body without mediaType that 2.3-2.6 stored but cannot read back).
     kind: str
     media_type: str

@@ -38,6 +38,7 @@ _PARSERS = {
     "schema1": lambda raw: schema1.parse(raw, require_signature=False),
     "schema2": schema2.parse,
     "untyped": schema2.parse,
+    "untyped-list": manifestlist.parse,
     "list": manifestlist.parse,
     "oci-manifest": oci.parse_manifest,
     "oci-index": oci.parse_index,
@@ -57,7 +58,7 @@ def _check_manifest(repo, digest, stored, problems: list[str], blob_children: bo
     except ManifestError as err:
         problems.append(f"manifest {where}: does not parse as {stored.kind}: {err}")
         return
-    if stored.kind in ("list", "oci-index"):
+    if hasattr(manifest, "manifests"):  # a list or an index (2.3-2.6 may store one untyped)
         for child in manifest.references():
             if child.digest not in repo.manifests and not (blob_children and child.digest in repo.blobs):
                 problems.append(f"manifest {where}: child manifest {child.digest} not stored")
