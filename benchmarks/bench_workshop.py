@@ -62,6 +62,7 @@ class LearnerFigures:
     kernel_pss_kb: int = 0
     total_pss_kb: int = 0          # server + kernel at the same moment, the peak of their sum
     cpu_s: float = 0.0
+    start_cpu_s: float = 0.0       # CPU the server used to start (read when it first answered)
     uid: int = -1
 
 
@@ -146,6 +147,7 @@ def work(hub: Workshop, fig: LearnerFigures, think: float, deadline: float) -> N
         fig.uid = pwd.getpwnam(fig.name).pw_uid
         learner.new_token()
         fig.start_s = learner.start_server()
+        fig.start_cpu_s = sum(cpu_seconds(pid) for pid, _ in processes_of(fig.uid))
         for number in LESSONS:
             if time.monotonic() > deadline:
                 fig.errors.append(f"lesson {number}: not run, time budget spent")
@@ -212,6 +214,7 @@ def summary(result: dict) -> str:
         f"  {'server RSS (peak)':34} {spread([p['server_rss_kb'] for p in people], 'MiB', mib)}",
         f"  {'kernel RSS (peak)':34} {spread([p['kernel_rss_kb'] for p in people], 'MiB', mib)}",
         f"  {'server + kernel PSS (peak)':34} {spread([p['total_pss_kb'] for p in people], 'MiB', mib)}",
+        f"  {'CPU used to start the server':34} {spread([p['start_cpu_s'] for p in people], 'CPU-s')}",
         f"  {'CPU used (server + kernels)':34} {spread([p['cpu_s'] for p in people], 'CPU-s')}",
         f"  hub + proxy + culler RSS: {result['hub_idle_rss_kb'] / mib:.0f} MiB idle, "
         f"{result['hub_peak_rss_kb'] / mib:.0f} MiB peak",

@@ -22,7 +22,7 @@ def setting(name, default):
 
 
 # --- where it listens and keeps its state -------------------------------------------------------------
-DATA = Path(setting("DATA", "/srv/regcompat-hub"))            # hub database, cookie secret, passwords
+DATA = Path(setting("DATA", "/var/lib/regcompat-hub"))        # hub database, cookie secret, passwords
 DATA.mkdir(mode=0o700, parents=True, exist_ok=True)
 c.JupyterHub.ip = setting("IP", "")                           # "" = every interface (learners connect)
 c.JupyterHub.port = int(setting("PORT", "8000"))
@@ -63,6 +63,8 @@ if setting("PYTHONPATH", ""):
     environment["PYTHONPATH"] = setting("PYTHONPATH", "")
 c.JupyterHub.spawner_class = spawner_class(setting("SPAWNER", "auto"))
 c.Spawner.cmd = [PYTHON, "-m", "jupyterhub.singleuser"]
+# as binder/jupyter_server_config.json: no news pop-up over the course map, no update checks
+c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
 c.Spawner.environment = environment
 c.Spawner.default_url = f"/lab/tree/{COURSE_DIR}/00-start-here.ipynb"
 c.Spawner.pre_spawn_hook = lesson_hook(PYTHON, LESSONS, environment)

@@ -95,11 +95,13 @@ def memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def _stage(root: Path, into: Path) -> None:
-    """A copy of the package and the lessons that every account can read."""
+def _stage(root: Path, into: Path, python: str) -> None:
+    """A copy of the package and the lessons that every account can read, compiled as an install is
+    (learners cannot write ``__pycache__`` there, so without it every import would compile again)."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
     for name in ("regcompat", "notebooks"):
         shutil.copytree(root / name, into / name, ignore=ignore)
+    subprocess.run([python, "-m", "compileall", "-q", str(into / "regcompat")], check=True, capture_output=True)
     for path in [into, *into.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
 
@@ -144,7 +146,7 @@ class Workshop:
         self._tmp.chmod(0o755)                            # learners read the staged course; state stays 0700
         stage = self._tmp / "course"
         stage.mkdir()
-        _stage(self.root, stage)
+        _stage(self.root, stage, self.python)
         data = self._tmp / "state"
         env = {**os.environ, **{"REGCOMPAT_HUB_" + k: v for k, v in self.settings.items()},
                "REGCOMPAT_HUB_DATA": str(data), "REGCOMPAT_HUB_LESSONS": str(stage / "notebooks"),
