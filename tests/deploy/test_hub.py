@@ -4,7 +4,8 @@ Starts JupyterHub with the shipped configuration, signs two learners in
 through the login form, starts both servers, runs lesson 00 in each (the
 learner copies the start-up hook wrote into their homes), and checks that
 neither can reach the other: not with a token, not with the browser's cookie,
-not from a kernel through the file system. Then it checks the content
+not from a kernel through the file system; and that nobody can sign up as an
+existing account outside the learners' group. Then it checks the content
 delivery a learner relies on: a restart keeps their edits and their other
 files, and ``regcompat workspace --reset`` restores one lesson without
 touching the rest. Every account, home, group and process made here is
@@ -46,7 +47,7 @@ def python() -> str:
     found = learner_python([os.environ.get("REGCOMPAT_HUB_LEARNER_PYTHON", ""), sys.executable])
     if found is None:
         _missing("no Python with jupyterlab, ipykernel and jupyterhub that an unprivileged account can run: "
-                 "set REGCOMPAT_HUB_LEARNER_PYTHON to one (e.g. a venv outside /root)")
+                 "set REGCOMPAT_HUB_LEARNER_PYTHON to one (e.g. a venv in /opt, outside root's home)")
     return found
 
 
@@ -76,6 +77,9 @@ def test_two_learners_are_isolated_and_keep_their_work(python):
         assert a.http.get(f"{hub.base}/user/{b.name}/lab", timeout=60).status_code == 403
         assert a.http.get(f"{hub.base}/user/{b.name}/api/contents/", timeout=60).status_code == 403
         assert b.contents("", owner=a.name).status_code == 403
+
+        # Nobody signs up as an existing account outside the learners' group.
+        assert Learner(hub, "nobody").sign_in().status_code != 302
 
         # A's kernel runs as A and cannot read B's home.
         with a.open_kernel(f"{COURSE}/{START}") as kernel:
