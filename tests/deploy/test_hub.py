@@ -8,7 +8,9 @@ not from a kernel through the file system; and that nobody can sign up as an
 existing account outside the learners' group. Then it checks the content
 delivery a learner relies on: a restart keeps their edits and their other
 files, and ``regcompat workspace --reset`` restores one lesson without
-touching the rest. Every account, home, group and process made here is
+touching the rest. A second hub, with a 20 s idle timeout, checks that the
+idle culler stops a learner's server and that their files are there when
+they come back. Every account, home, group and process made here is
 removed at the end, also after a failure.
 
 Needs root (the hub creates Unix accounts), npm's ``configurable-http-proxy``
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 import pytest
 
@@ -120,3 +123,18 @@ def _first_source(learner: Learner) -> str:
     cell = learner.contents(f"{COURSE}/{START}").json()["content"]["cells"][0]
     return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
 
+
+
+def test_an_idle_server_is_stopped_and_the_files_stay(python):
+    with Workshop(python, idle_timeout=20) as hub:      # the culler then looks every 10 s
+        learner = Learner(hub, hub.name("c"))
+        assert learner.sign_in().status_code == 302, hub.log()
+        learner.new_token()
+        learner.start_server()
+        deadline = time.monotonic() + 120
+        while learner.api("GET", f"/hub/api/users/{learner.name}").json().get("servers"):
+            assert time.monotonic() < deadline, "the idle server was not stopped within 120 s:\n" + hub.log()
+            time.sleep(2)
+        assert "Culling server " + learner.name in hub.log(tail=None)
+        learner.start_server()                           # signing in again: a new server, the same home
+        assert learner.contents(f"{COURSE}/{START}").status_code == 200

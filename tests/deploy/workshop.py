@@ -168,9 +168,11 @@ class Workshop:
             time.sleep(0.3)
         raise RuntimeError(f"the hub did not answer within 60 s:\n{self.log()}")
 
-    def log(self) -> str:
+    def log(self, tail: int | None = 6000) -> str:
+        """The hub's log (its last ``tail`` characters; all of it with ``tail=None``)."""
         try:
-            return self.log_path.read_text(errors="replace")[-6000:]
+            text = self.log_path.read_text(errors="replace")
+            return text[-tail:] if tail else text
         except (AttributeError, OSError):
             return ""
 
