@@ -72,3 +72,10 @@ def test_the_causes_follow_the_reference():
 def test_a_seed_is_a_non_negative_integer():
     with pytest.raises(ValueError):
         incident(-1)
+
+
+def test_drawn_incidents_are_failures_the_whole_matrix_lists_with_the_same_cause():
+    pool = incident_pool()
+    for seed in SEEDS:
+        inc = incident(seed)
+        assert (inc.params, inc.cause) in pool
