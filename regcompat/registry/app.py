@@ -145,7 +145,7 @@ class Registry:
             return listing.base(self._state, route, request)
         allowed = self._allowed(route.kind)
         if method not in allowed:
-            return method_not_allowed(allowed)
+            return method_not_allowed(allowed, method)
         if route.kind == "catalog" and not self.behaviour.catalog:
             return page_not_found()
         try:

@@ -64,9 +64,13 @@ def page_not_found() -> Response:
     return _text(404, "404 page not found\n")
 
 
-def method_not_allowed(allowed: tuple[str, ...]) -> Response:
-    """gorilla/handlers.MethodHandler's answer: 405 with a sorted Allow list."""
-    return _text(405, "Method not allowed\n", [("Allow", ", ".join(sorted(allowed)))])
+def method_not_allowed(allowed: tuple[str, ...], method: str = "GET") -> Response:
+    """gorilla/handlers.MethodHandler's answer: 405 with a sorted Allow list; for OPTIONS,
+    200 with the Allow list and no body (seen against 2.8.2)."""
+    allow = ("Allow", ", ".join(sorted(allowed)))
+    if method == "OPTIONS":
+        return respond(200, [allow])
+    return _text(405, "Method not allowed\n", [allow])
 
 
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})

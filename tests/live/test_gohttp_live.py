@@ -83,6 +83,11 @@ EDGES = {
     "space before the colon of Host": b"GET /v2/ HTTP/1.1\r\nHost : x\r\n\r\n",
     "continuation line": b"GET /v2/ HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n",
     "continuation of Host": b"GET /v2/ HTTP/1.1\r\nHost: x\r\n : y\r\n\r\n",
+    "OPTIONS on a manifest": b"OPTIONS /v2/gohttp/app/manifests/latest HTTP/1.1\r\n" + HOST + b"\r\n",
+    "OPTIONS on tags/list": b"OPTIONS /v2/gohttp/app/tags/list HTTP/1.1\r\n" + HOST + b"\r\n",
+    "OPTIONS on a blob": b"OPTIONS /v2/gohttp/app/blobs/sha256:" + b"0" * 64 + b" HTTP/1.1\r\n" + HOST + b"\r\n",
+    "OPTIONS on the catalog": b"OPTIONS /v2/_catalog HTTP/1.1\r\n" + HOST + b"\r\n",
+    "OPTIONS on an unknown path": b"OPTIONS /nothing HTTP/1.1\r\n" + HOST + b"\r\n",
 }
 
 #: Compared on status and body only: Go sends these bodies (over 2 KiB, no length set by the handler)
