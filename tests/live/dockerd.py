@@ -103,7 +103,15 @@ class Dockerd:
         path = self.dir / "dockerd.log"
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
+    def _containerd_pid(self) -> int | None:
+        """The containerd this dockerd started (it writes the pid in its exec root)."""
+        try:
+            return int((self.dir / "exec" / "containerd" / "containerd.pid").read_text().strip())
+        except (OSError, ValueError):
+            return None
+
     def stop(self) -> None:
+        containerd = self._containerd_pid()
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -112,10 +120,33 @@ class Dockerd:
                 self.process.kill()
                 self.process.wait(10)
         self.process = None
+        if containerd is not None:  # dockerd stops it; wait for it, and end it if it outlived dockerd
+            deadline = time.monotonic() + 15
+            while _alive(containerd) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if _alive(containerd):
+                os.kill(containerd, signal.SIGKILL)
 
     def close(self) -> None:
+        """Stop the daemon and remove its directory (its containerd may still be writing for a moment)."""
         self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        deadline = time.monotonic() + 20
+        while True:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            if not self.dir.exists() or time.monotonic() > deadline:
+                return
+            time.sleep(0.5)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie is gone for our purpose
+        return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 @pytest.fixture(scope="session")
