@@ -139,19 +139,21 @@ class RegcompatError(Exception):
 
 @dataclass
 class RegistryError(RegcompatError):
-    """One or more wire errors; ``status`` is that of the first."""
+    """One or more wire errors; ``status`` is that of the first, unless the handler
+    wrote its own (``http_status``: 2.0's handlers set the status themselves)."""
 
     code: ErrorCode
     message: str | None = None
     detail: object = _NO_DETAIL
     more: list["RegistryError"] = field(default_factory=list)
+    http_status: int | None = None
 
     def __post_init__(self) -> None:
         super().__init__(self.text)
 
     @property
     def status(self) -> int:
-        return self.code.status
+        return self.http_status or self.code.status
 
     @property
     def text(self) -> str:

@@ -37,7 +37,8 @@ from ..messages import Request, Response
 from . import blobs, go_errors, listing, manifest_delete, manifest_get, manifest_put
 from .behaviour import Behaviour, behaviour
 from .events import Event
-from .responses import client_disconnected, error_response, method_not_allowed, page_not_found, redirect
+from .responses import (alive, client_disconnected, error_response, method_not_allowed,
+                        page_not_found, redirect)
 from .routes import ALLOWED_METHODS, Redirect, Route, parse_route
 from .state import RegistryState, TickingClock
 from .storage import Store
@@ -58,8 +59,10 @@ _HANDLERS: dict[tuple[str, str], Handler] = {
     ("blob", "HEAD"): blobs.get_blob,
     ("blob", "DELETE"): blobs.delete_blob,
     ("upload_start", "POST"): blobs.start_upload,
+    **{("upload_start", m): blobs.collection for m in ("GET", "HEAD", "PATCH", "PUT", "DELETE")},
     ("upload", "GET"): blobs.upload_status,
     ("upload", "HEAD"): blobs.upload_status,
+    ("upload", "POST"): blobs.restart_upload,
     ("upload", "PATCH"): blobs.patch_upload,
     ("upload", "PUT"): blobs.put_upload,
     ("upload", "DELETE"): blobs.cancel_upload,
@@ -141,6 +144,8 @@ class Registry:
         if isinstance(route, Redirect):
             _, mark, query = request.target.partition("?")  # both of gorilla's redirects keep the query
             return redirect(route.location + mark + query, strict_slash=route.strict_slash, method=method)
+        if route.kind == "root":
+            return alive(head=method == "HEAD") if self.behaviour.root_route else page_not_found()
         if route.kind == "base":
             return listing.base(self._state, route, request)
         allowed = self._allowed(route.kind)

@@ -72,7 +72,7 @@ class Behaviour:
     stored_schema1_unreadable: bool  # 3.0: stored schema1 -> 500 UNKNOWN
     legacy_digest_parsing: bool      # <=2.6: distribution's own digest package (uppercase hex accepted)
     manifest_size_limit: int | None  # bytes; None = no limit in the handler
-    range_checked: bool              # PATCH Content-Range checked (416 RANGE_INVALID): not in 2.8.2 (seen), unknown later
+    range_checked: bool              # PATCH Content-Range must start at the upload size (416 RANGE_INVALID): 3.0 (recorded); 2.0-2.8 append (recorded)
     catalog: bool                    # /v2/_catalog from 2.1
     #: Largest catalog ``n``: None (2.1-2.7: taken as asked; n=0 is a 500, storage/catalog.go
     #: "no space in slice"), 1000 (2.8+: catalog.maxentries' default; above it 400
@@ -109,6 +109,31 @@ class Behaviour:
     #: appends errcode.ErrorCodeUnknown and the error), hence a 500.
     verification_error: str
 
+    # -- blob uploads, ranges, listing and odd routes (the edges-registry-* recorded sessions)
+    #: What a ``_state`` token whose Offset is not the upload's size does:
+    #: "seek" (2.0-2.3: never checked, the next write goes at the token's offset,
+    #: v2.3.1 handlers/blobupload.go:81-100), "invalid" (2.4-2.8: 404 BLOB_UPLOAD_INVALID,
+    #: no detail, and the upload survives: the writer is closed before the cancel,
+    #: which then fails, 2.8.2 handlers/blobupload.go:78-84), "range" (3.0: 416
+    #: RANGE_INVALID, upload kept, v3.0.0 ResumeBlobUpload).
+    upload_stale_offset: str
+    upload_token_error_status: int   # a token that fails to unpack: 400 in 2.0 (layerupload.go:39), 404 after
+    upload_token_error_text: str     # its Go error: "Invalid token" to 2.5, "invalid secret" from 2.6 (handlers/hmac.go)
+    upload_unknown_text: str         # ErrBlobUploadUnknown's text: "layer upload unknown" in 2.0 (errors.go:19)
+    #: GET/HEAD on an upload report its size (2.4+); 2.0-2.3 answer ``Range: 0-0`` and a
+    #: token at offset 0 (``blobUploadResponse(w, r, true)``, "fresh").
+    upload_status_reports_offset: bool
+    upload_status_reads_token: bool  # 3.0: GET/HEAD on an upload never look at _state
+    failed_commit_keeps_upload: bool  # 2.4.1+: a PUT with a wrong digest leaves the upload usable (recorded)
+    multi_range: bool                # a blob GET with several ranges: multipart/byteranges (2.x); 3.0 serves it whole (recorded)
+    root_route: bool                 # GET / answers 200 ``Cache-Control: no-cache`` from 2.2 (404 before; recorded)
+    tags_paginated: bool             # 3.0: tags sorted, ``n``/``last``, a Link header, ``[]`` once all are deleted
+    delete_by_tag: bool              # 3.0: DELETE of a manifest by tag untags it (202), even with deletes disabled
+    delete_refused_status: int       # UNSUPPORTED for a manifest DELETE: 400 in 2.0 (no deletes at all, images.go:184), 405 after
+    #: 2.3-2.6 serve a schema2 manifest pushed with leading whitespace trimmed (recorded:
+    #: the bytes no longer hash to the digest they are served under); 2.7+ serve it as pushed.
+    serves_trimmed_manifest: bool
+
 
 _V20 = Behaviour(
     version="2.0", released="2015-04-16",
@@ -126,38 +151,49 @@ _V20 = Behaviour(
     storage_driver="filesystem",
     error_content_type="text/plain; charset=utf-8", json_content_type="application/json; charset=utf-8",
     error_detail_text=True, blob_unknown_detail="fslayer", verification_error="message",
+    upload_stale_offset="seek", upload_token_error_status=400, upload_token_error_text="Invalid token",
+    upload_unknown_text="layer upload unknown", upload_status_reports_offset=False,
+    upload_status_reads_token=True, failed_commit_keeps_upload=False, multi_range=True,
+    root_route=False, tags_paginated=False, delete_by_tag=False, delete_refused_status=400,
+    serves_trimmed_manifest=False,
 )
 _V21 = replace(_V20, version="2.1", released="2015-08-11", put_success_status=201,
                put_errors_always_400=False, etag=True, catalog=True, name_component_min_length=1,
                error_content_type="application/json; charset=utf-8", error_detail_text=False,
-               blob_unknown_detail="digest", verification_error="pair")
+               blob_unknown_detail="digest", verification_error="pair", upload_token_error_status=404,
+               upload_unknown_text="blob upload unknown", delete_refused_status=405)
 _V22 = replace(_V21, version="2.2.1", released="2015-12-09", put_parser="schema1-jws",
-               put_checks_embedded_name=False, missing_layer_code=ErrorCode.MANIFEST_BLOB_UNKNOWN)
+               put_checks_embedded_name=False, missing_layer_code=ErrorCode.MANIFEST_BLOB_UNKNOWN,
+               root_route=True)
 _V230 = replace(_V22, version="2.3.0", released="2016-02-04", put_parser="content-type",
                 put_checks_embedded_tag=False, untyped_schema2_stored=True, accept="exact",
                 head_routed=True, legacy_schema1_content_type=False, converts_schema2=True,
-                converted_digest_header="stored", unknown_tag_detail_has_name=False, mount=True)
+                converted_digest_header="stored", unknown_tag_detail_has_name=False, mount=True,
+                serves_trimmed_manifest=True)
 _V231 = replace(_V230, version="2.3.1", released="2016-03-08", converted_digest_header="converted")
 # The 2.4 row models 2.4.1: the conversion keeps history "author" from v2.4.1
 # (distribution commit 93d76247f; 2.4.0 still drops it), earlier than the 2.5
 # the behaviour reference gives.
 _V24 = replace(_V231, version="2.4", released="2016-04-13", event_tag=True, keep_author=True,
-               blob_links_as_manifests=True)
+               blob_links_as_manifests=True, upload_stale_offset="invalid", upload_status_reports_offset=True,
+               failed_commit_keeps_upload=True)
 _V25 = replace(_V24, version="2.5", released="2016-07-28", accept="split", schema1_signatures="fresh",
                foreign_layers="urls-strict")
-_V26 = replace(_V25, version="2.6", released="2017-01-17", foreign_layers="urls")
+_V26 = replace(_V25, version="2.6", released="2017-01-17", foreign_layers="urls", upload_token_error_text="invalid secret")
 _V27 = replace(_V26, version="2.7", released="2018-12-03", schema2_requires_media_type=True,
                schema2_version_checked=True, oci=True, schema1_push_switch=True,
                untyped_schema2_stored=False, list_rewrite_digest="child",
                legacy_digest_parsing=False, manifest_size_limit=4 << 20,
-               storage_errors_are_500=True, foreign_layers="deny")
+               storage_errors_are_500=True, foreign_layers="deny", serves_trimmed_manifest=False)
 _V28 = replace(_V27, version="2.8", released="2022-02-07", catalog_max_entries=1000)
 _V30 = replace(_V28, version="3.0", released="2025-04-01", put_parser="content-type-strict",
                schema1=False, schema1_push_switch=False, converts_schema2=False, accept="mime",
                list_schema2_child_refused=True, stored_schema1_unreadable=True,
                error_content_type="application/json", json_content_type="application/json",
                catalog_n_strict=True, blob_links_as_manifests=False,
-               error_detail_text=True)
+               error_detail_text=True,
+               upload_stale_offset="range", upload_status_reads_token=False, range_checked=True,
+               multi_range=False, tags_paginated=True, delete_by_tag=True)
 
 BEHAVIOURS: dict[str, Behaviour] = {
     b.version: b for b in (_V20, _V21, _V22, _V230, _V231, _V24, _V25, _V26, _V27, _V28, _V30)
@@ -167,7 +203,7 @@ REGISTRY_VERSIONS: tuple[str, ...] = tuple(BEHAVIOURS)
 _ALIASES = {"2.0.0": "2.0", "2.0.1": "2.0", "2.1.0": "2.1", "2.1.1": "2.1", "2.2": "2.2.1",
             "2.2.0": "2.2.1", "2.3": "2.3.1"}
 #: Patch releases whose behaviour differs from their family's row.
-_UNLIKE_FAMILY = {"2.4.0": {"keep_author": False}}
+_UNLIKE_FAMILY = {"2.4.0": {"keep_author": False, "failed_commit_keeps_upload": False}}
 
 
 def behaviour(version: str) -> Behaviour:

@@ -6,15 +6,19 @@ repositories that hold blobs in distribution's path order, 100 a page unless
 ``n`` says otherwise, with ``last`` and a ``Link`` header; what each version
 does with a bad, negative, zero or too large ``n`` is in its behaviour row.
 
-Left out: tag-list pagination, and the filesystem driver's directory order:
+3.0 sorts tags and paginates them (``_tag_page``); 2.x ignore ``n`` and ``last``
+on tags (recorded).
+
+Left out: the filesystem driver's directory order:
 real registries on a filesystem list tags in the order the directory returns
 them, which no one can reproduce; the model lists them sorted.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from ..errors import ErrorCode, RegistryError
 from ..messages import Request, Response
@@ -35,8 +39,36 @@ def tags_list(state: RegistryState, route: Route, request: Request) -> Response:
     repo = state.store.existing(route.name)
     if repo is None or not repo.had_tags:
         raise RegistryError(ErrorCode.NAME_UNKNOWN, detail={"name": route.name})
+    if state.behaviour.tags_paginated:
+        tags, headers = _tag_page(sorted(repo.tags), request)
+        return json_response(200, {"name": route.name, "tags": tags}, headers, b=state.behaviour)
     # Go writes an empty (nil) list as null: seen against 2.8.2 after every tag was deleted.
     return json_response(200, {"name": route.name, "tags": sorted(repo.tags) or None}, b=state.behaviour)
+
+
+def _tag_page(tags: list[str], request: Request) -> tuple[list[str], list[tuple[str, str]]]:
+    """3.0's tag-list pagination (v3.0.0 registry/handlers/tags.go), on the sorted list:
+    ``last`` drops everything up to the first tag >= it *and that tag* (so a ``last``
+    that is not a tag also drops the next one, as ``sort.SearchStrings`` + 1 does);
+    ``n`` keeps that many, with a ``Link`` to the next page when tags remain; a bad or
+    negative ``n`` is PAGINATION_NUMBER_INVALID ``{"n": "<as sent>"}``; the list is
+    ``[]``, never null."""
+    query = request.query
+    last = query.get("last", "")
+    if last:
+        index = bisect.bisect_left(tags, last)
+        tags = [] if index == len(tags) else tags[index + 1:]
+    headers: list[tuple[str, str]] = []
+    text = query.get("n")
+    if text is not None and text != "":
+        limit = _go_atoi(text)
+        if limit is None or limit < 0:
+            raise RegistryError(ErrorCode.PAGINATION_NUMBER_INVALID, detail={"n": text})
+        if 0 < limit < len(tags):
+            link = f"{urlsplit(request.target).path}?" + urlencode({"last": tags[limit - 1], "n": limit})
+            headers.append(("Link", f'<{link}>; rel="next"'))
+        tags = tags[:limit]
+    return tags, headers
 
 
 #: Entries a catalog page holds when ``n`` is not given (every version).
@@ -81,13 +113,17 @@ def _path_key(name: str) -> bytes:
     return name.encode().replace(b"/", b"\x00")
 
 
+def _go_atoi(text: str) -> int | None:
+    """Go's ``strconv.Atoi``: sign and digits, an int64; None when it fails."""
+    value = int(text) if _GO_INT.match(text) and len(text) <= 20 else None
+    return value if value is not None and -(1 << 63) <= value < (1 << 63) else None
+
+
 def _entries(b, text: str | None) -> int:
     """How many entries to list for ``n`` (Go's ``strconv.Atoi``: sign, digits, int64)."""
     if text is None or text == "":
         return CATALOG_DEFAULT_ENTRIES
-    value = int(text) if _GO_INT.match(text) and len(text) <= 20 else None
-    if value is not None and not -(1 << 63) <= value < (1 << 63):
-        value = None
+    value = _go_atoi(text)
     if b.catalog_n_strict and (value is None or value < 0):
         raise RegistryError(ErrorCode.PAGINATION_NUMBER_INVALID, detail={"n": text})
     if value is None or value < 0:

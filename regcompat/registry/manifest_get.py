@@ -189,6 +189,19 @@ def _convert(state: RegistryState, name: str, tag: str | None, stored: StoredMan
     return formats.libtrust.sign(payload, state.trust_key, now=state.clock())
 
 
+def _trimmed(raw: bytes) -> bytes:
+    """What 2.3-2.6 serve for a stored schema2 manifest or list: the storage handler
+    decodes it with ``json.Unmarshal`` into a type whose ``UnmarshalJSON`` keeps its
+    input as the canonical bytes, and Go hands ``UnmarshalJSON`` the JSON value alone,
+    without the whitespace around it (v2.6.2 registry/storage/schema2manifesthandler.go:36;
+    2.7 calls ``UnmarshalJSON`` on the stored bytes). So a manifest pushed as
+    ``\n\t {...}`` is stored and answered under the digest of the bytes sent, but served
+    without its leading whitespace: bytes that do not hash to the digest they are served
+    under, a content-addressability violation (recorded on 2.3.0, 2.3.1, 2.4.1, 2.5.2 and
+    2.6.2). A client that checks the digest of what it pulled by digest refuses it."""
+    return raw.strip(b" \t\r\n")
+
+
 def _render(state: RegistryState, stored: StoredManifest) -> tuple[str, bytes]:
     b = state.behaviour
     if stored.kind != "schema1":
@@ -197,6 +210,8 @@ def _render(state: RegistryState, stored: StoredManifest) -> tuple[str, bytes]:
         content_type = _OCI_TYPES.get(stored.kind, stored.media_type)
         if stored.kind == "list" and not content_type and b.oci:
             content_type = MediaType.OCI_INDEX
+        if b.serves_trimmed_manifest and stored.kind in ("schema2", "list"):
+            return content_type, _trimmed(stored.raw)
         return content_type, stored.raw
     if b.schema1_signatures == "stored" and stored.signatures:
         body = formats.libtrust.pretty_signature(stored.raw, stored.signatures)

@@ -16,7 +16,7 @@ from ..gojson import marshal
 from ..messages import Headers, Response
 
 __all__ = ["API_VERSION", "respond", "json_response", "error_response", "client_disconnected", "page_not_found",
-           "method_not_allowed", "redirect"]
+           "method_not_allowed", "redirect", "alive"]
 
 API_VERSION = ("Docker-Distribution-Api-Version", "registry/2.0")
 JSON_TYPE = "application/json; charset=utf-8"
@@ -62,6 +62,13 @@ def _text(status: int, text: str, headers: list[tuple[str, str]] | None = None) 
 def page_not_found() -> Response:
     """gorilla/mux's answer to a path no route matches."""
     return _text(404, "404 page not found\n")
+
+
+def alive(*, head: bool = False) -> Response:
+    """The answer to exactly ``/``, any method, written before the router (from 2.2,
+    registry.go ``alive``): 200, ``Cache-Control: no-cache``, no API version header,
+    and Go's ``Content-Length: 0`` except on HEAD (seen against 2.8.2)."""
+    return Response(200, Headers([("Cache-Control", "no-cache"), *([] if head else [("Content-Length", "0")])]), b"")
 
 
 def method_not_allowed(allowed: tuple[str, ...], method: str = "GET") -> Response:

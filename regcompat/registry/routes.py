@@ -7,11 +7,13 @@ Routing lives here and nowhere else. Modelled:
     receives one), so ``Bad_Name`` or ``a/../b`` fall through to 404;
   * gorilla's path cleaning: a path that ``path.Clean`` would change (``//``,
     ``.``, ``..``) is answered 301 to the cleaned path, and ``StrictSlash``
-    redirects ``/v2`` and ``.../blobs/uploads`` to their slashed form;
-  * per-route methods, answered 405 with an ``Allow`` list otherwise.
+    redirects ``/v2`` and ``.../blobs/uploads`` to their slashed form, and a
+    route with a trailing slash added (``.../tags/list/``) to the route;
+  * ``/`` itself, answered before the router from 2.2 (app.py);
+  * per-route methods, answered 405 with an ``Allow`` list otherwise (OPTIONS:
+    200 with the list, gorilla/handlers' ``MethodHandler``).
 
-Left out: the `/v2/<name>/referrers` API of newer registries, and
-``/v2/<name>/blobs/uploads/<uuid>`` state validation (``_state`` is opaque).
+Left out: the `/v2/<name>/referrers` API of newer registries.
 """
 
 from __future__ import annotations
@@ -57,8 +59,9 @@ ALLOWED_METHODS: dict[str, tuple[str, ...]] = {
     "manifest": ("GET", "HEAD", "PUT", "DELETE"),
     "tags": ("GET",),
     "blob": ("GET", "HEAD", "DELETE"),
-    "upload_start": ("POST",),
-    "upload": ("GET", "HEAD", "PATCH", "PUT", "DELETE"),
+    # one dispatcher serves both upload routes (seen against 2.8.2: POST on an upload starts another)
+    "upload_start": ("GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"),
+    "upload": ("GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"),
 }
 
 
@@ -103,7 +106,11 @@ def parse_route(path: str, *, legacy_digests: bool = False) -> Route | Redirect 
             groups = match.groupdict()
             return Route(kind, groups.get("name") or "", groups.get("reference") or "",
                          groups.get("digest") or "", groups.get("uuid") or "")
+    if path == "/":
+        return Route("root")
     for pattern in _STRICT_SLASH:
         if pattern.fullmatch(path):
             return Redirect(path + "/", strict_slash=True)
+    if path.endswith("/") and any(p.fullmatch(path[:-1]) for _, p in _PATTERNS[legacy_digests]):
+        return Redirect(path[:-1], strict_slash=True)  # StrictSlash the other way (recorded on every line)
     return None

@@ -41,6 +41,9 @@ class Upload:
     repository: str
     data: bytearray = field(default_factory=bytearray)
     started: str = ""
+    #: Where the next chunk goes: the end of ``data``, except in registries that seek
+    #: to the offset a client's token names (2.0-2.3, ``upload_stale_offset="seek"``).
+    position: int = 0
 
 
 @dataclass

@@ -7,8 +7,9 @@ the upload's state, ``{"Name","UUID","Offset","StartedAt"}`` as Go's
 A token that does not decode fails with Go's ``CorruptInputError`` (an
 integer, the offset of the bad byte); one that is shorter than a MAC or whose
 MAC does not match fails with ``errInvalidSecret`` (a Go error value, written
-``{}`` in an error detail). Both are 404 BLOB_UPLOAD_INVALID (seen against
-2.8.2, and in the recorded sessions of every line from 2.0.1 to 3.0.0).
+``{}`` in an error detail by 2.1-2.8, its text by 2.0 and 3.0). Both are
+BLOB_UPLOAD_INVALID (seen against 2.8.2, and in the recorded sessions of every
+line from 2.0.1 to 3.0.0; blobs.py renders them per version).
 
 The real registry writes the wall-clock time at the upload's start as
 ``StartedAt``; the model writes one fixed time (nothing in the API reads it
@@ -26,7 +27,6 @@ import hmac
 import json
 import secrets
 
-from ..errors import GO_ERROR
 from ..gojson import marshal
 
 __all__ = ["STARTED_AT", "TokenError", "new_secret", "as_secret", "pack", "unpack",
@@ -37,11 +37,12 @@ STARTED_AT = "2016-02-09T10:00:00Z"
 
 
 class TokenError(ValueError):
-    """A token distribution refuses; ``detail`` is what its error detail says."""
+    """A token distribution refuses: ``bad_byte`` is where base64 decoding failed
+    (Go's CorruptInputError, an integer), None for a MAC or JSON failure."""
 
-    def __init__(self, detail: object):
-        super().__init__(str(detail))
-        self.detail = detail
+    def __init__(self, bad_byte: int | None = None):
+        super().__init__("bad token" if bad_byte is None else f"illegal base64 data at input byte {bad_byte}")
+        self.bad_byte = bad_byte
 
 
 def new_secret() -> bytes:
@@ -72,13 +73,13 @@ def unpack(secret: bytes, token: str) -> dict:
     size = hashlib.sha256().digest_size
     if len(raw) < size or not hmac.compare_digest(
             hmac.new(secret, raw[size:], hashlib.sha256).digest(), raw[:size]):
-        raise TokenError(GO_ERROR)  # errInvalidSecret
+        raise TokenError()  # errInvalidSecret
     try:
         value = json.loads(raw[size:])
     except ValueError:
-        raise TokenError(GO_ERROR) from None
+        raise TokenError() from None
     if not isinstance(value, dict):
-        raise TokenError(GO_ERROR)
+        raise TokenError()
     return value
 
 

@@ -11,7 +11,9 @@ the body: byte for byte, with three exceptions that real software forces:
   byte-identical and both signatures must verify;
 * a tag list: the filesystem driver lists tags in directory order, so the
   tags are compared as sets (the repository name exactly);
-* HEAD: both bodies empty, ``Content-Length`` equal.
+* HEAD: both bodies empty, ``Content-Length`` equal;
+* a ``multipart/byteranges`` answer: Go's boundary is random, so each side's
+  boundary is read from its ``Content-Type`` and the bodies compared modulo it.
 
 Each side follows its own upload ``Location``; the requests are otherwise
 identical (each server gets its own ``Host``).
@@ -50,6 +52,7 @@ def _location_key(value: str | None) -> str | None:
 def compare(request: Request, real: Response, ours: Response, pushed: set[bytes] = frozenset()) -> list[str]:
     """Every difference between the two answers to ``request`` (empty = equivalent)."""
     diffs: list[str] = []
+    real, ours = _same_boundary(real, ours)
     if real.status != ours.status:
         diffs.append(f"status: real {real.status}, regcompat {ours.status}")
     for name in HEADERS:
@@ -61,6 +64,19 @@ def compare(request: Request, real: Response, ours: Response, pushed: set[bytes]
         diffs.append(f"Location: real {real.headers.get('Location')!r}, regcompat {ours.headers.get('Location')!r}")
     diffs.extend(_compare_body(request, real, ours, pushed))
     return diffs
+
+
+_MULTIPART = "multipart/byteranges; boundary="
+
+
+def _same_boundary(real: Response, ours: Response) -> tuple[Response, Response]:
+    """``real`` with its multipart boundary replaced by ours, when both answers are multipart."""
+    real_type, ours_type = real.headers.get("Content-Type") or "", ours.headers.get("Content-Type") or ""
+    if not (real_type.startswith(_MULTIPART) and ours_type.startswith(_MULTIPART)):
+        return real, ours
+    theirs, mine = real_type[len(_MULTIPART):], ours_type[len(_MULTIPART):]
+    headers = [(k, v.replace(theirs, mine) if k.lower() == "content-type" else v) for k, v in real.headers]
+    return Response(real.status, headers, real.body.replace(theirs.encode(), mine.encode())), ours
 
 
 def _compare_body(request: Request, real: Response, ours: Response, pushed) -> list[str]:

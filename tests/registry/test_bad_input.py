@@ -106,8 +106,12 @@ def test_manifest_over_4_mib_is_refused_by_2_8(loaded):
     assert snapshot(reg) == before
 
 
-def test_upload_with_wrong_digest_stores_nothing_and_ends_the_session():
-    reg = rc.Registry("2.8")
+@pytest.mark.parametrize("version,kept", [("2.4.0", False), ("2.8", True)])
+def test_upload_with_wrong_digest_stores_nothing(version, kept):
+    """Up to 2.4.0 the failed PUT cancels the upload; from 2.4.1 the cancel fails after the
+    commit and the upload stays, the PUT's body in it, so the token from before the PUT is
+    stale (recorded sessions; seen against 2.8.2)."""
+    reg = rc.Registry(version)
     start = reg.handle(rc.Request("POST", "/v2/demo/app/blobs/uploads/", headers=HOST))
     location = start.headers["Location"].split("localhost:5000", 1)[1]
     wrong = "sha256:" + "3" * 64
@@ -118,7 +122,7 @@ def test_upload_with_wrong_digest_stores_nothing_and_ends_the_session():
                                     "detail": {"Digest": wrong, "Reason": {}}}]
     assert reg.store.blobs == {}
     again = reg.handle(rc.Request("GET", location, headers=HOST))
-    assert (again.status, errors_of(again)[0]["code"]) == (404, "BLOB_UPLOAD_UNKNOWN")
+    assert (again.status, errors_of(again)[0]["code"]) == (404, "BLOB_UPLOAD_INVALID" if kept else "BLOB_UPLOAD_UNKNOWN")
 
 
 def test_missing_blob_push_stores_no_manifest_and_no_tag():

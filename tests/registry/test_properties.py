@@ -56,7 +56,8 @@ def test_any_request_gets_a_response_and_keeps_the_store_sound(version, method, 
         headers.append(("Content-Type", content_type))
     response = reg.handle(rc.Request(method, path + query, headers=headers, body=body))
     assert 200 <= response.status < 600
-    assert response.headers.get("Docker-Distribution-Api-Version") == "registry/2.0"
+    if path != "/" or response.status == 404:  # "/" is answered before the registry's handlers (2.2+)
+        assert response.headers.get("Docker-Distribution-Api-Version") == "registry/2.0"
     if method == "HEAD":
         assert response.body == b""
     validate_store(reg)
