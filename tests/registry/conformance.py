@@ -98,6 +98,20 @@ class UploadUrls:
         return path + ("?" + "&".join(f"{k}={v}" for k, v in query) if query else "")
 
 
+def cases(sessions: dict[str, tuple[str, dict]]) -> list:
+    """One pytest param (file, index) per recorded exchange, named after the file and the step."""
+    import pytest
+
+    return [pytest.param(name, index, id=f"{name.removesuffix('.jsonl').split('registry-', 1)[1]}-{index:02d}-"
+                                         f"{entry.get('step') or entry['request']['method'] + ' upload'}")
+            for name in sessions for index, entry in enumerate(load(name))]
+
+
+def ordered_tags(name: str) -> bool:
+    """3.0 sorts its tag list: compare the order too; 2.x list in directory order."""
+    return session_config(name)[0].startswith("3")
+
+
 def session_config(name: str) -> tuple[str, dict]:
     return SESSIONS[name] if name in SESSIONS else EDGE_SESSIONS[name]
 

@@ -9,16 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from .conformance import EDGE_SESSIONS, check_exchange, load, replay
-
-CASES = [
-    pytest.param(name, index, id=f"{name.removeprefix('edges-registry-').removesuffix('.jsonl')}"
-                                 f"-{index:02d}-{entry.get('step') or entry['request']['method'] + ' upload'}")
-    for name in EDGE_SESSIONS for index, entry in enumerate(load(name))
-]
+from .conformance import EDGE_SESSIONS, cases, check_exchange, ordered_tags, replay
 
 
-@pytest.mark.parametrize("name,index", CASES)
+@pytest.mark.parametrize("name,index", cases(EDGE_SESSIONS))
 def test_recorded_edge(name: str, index: int) -> None:
-    version, _ = EDGE_SESSIONS[name]
-    check_exchange(replay(name)[index], ordered_tags=version.startswith("3"))
+    check_exchange(replay(name)[index], ordered_tags=ordered_tags(name))
