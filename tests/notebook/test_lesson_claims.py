@@ -302,3 +302,16 @@ def test_lesson_09_the_warm_up_message_names_what_was_asked_for():
     assert rc.scenario("1.10", "3.0", "1.9", "tag").error == 'unsupported schema version 2 for tag "latest"'
     by_digest = rc.scenario("1.10", "2.3.1", "1.9", "digest")
     assert by_digest.error == f'unsupported schema version 2 for tag "{by_digest.push.digest}"'
+
+
+def test_lesson_07_schema1_pulls_read_by_20_10_refused_by_27_removed_in_28():
+    legacy_reg, _ = pushed("2.2.1", engine="1.9", ref="demo/legacy:1.0")
+    assert rc.Engine("20.10", legacy_reg).pull("demo/legacy:1.0").ok
+    assert rc.Engine("27", legacy_reg).pull("demo/legacy:1.0").error.startswith("[DEPRECATION NOTICE]")
+    assert "schema 1 support has been removed" in rc.Engine("28", legacy_reg).pull("demo/legacy:1.0").error
+
+
+def test_lesson_03_schema1_push_fallback_ends_with_17_06():
+    for engine, falls_back in (("17.06", True), ("20.10", False)):
+        _, push = pushed("2.2.1", engine=engine)
+        assert push.ok is falls_back, engine
