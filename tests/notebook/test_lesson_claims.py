@@ -315,3 +315,15 @@ def test_lesson_03_schema1_push_fallback_ends_with_17_06():
     for engine, falls_back in (("17.06", True), ("20.10", False)):
         _, push = pushed("2.2.1", engine=engine)
         assert push.ok is falls_back, engine
+
+
+def test_lesson_02_stored_schema1_is_re_signed_from_2_5_not_before():
+    for version, fresh in (("2.4", False), ("2.5", True)):
+        reg, _ = pushed(version, engine="1.9")
+        first, second = (get(reg, "/v2/demo/app/manifests/latest") for _ in range(2))
+        assert (first.body != second.body) is fresh, version
+
+
+def test_lesson_08_registry_2_8_still_converts_for_docker_1_9_by_tag():
+    result = rc.scenario("1.10", "2.8", "1.9", "tag")
+    assert result.ok and result.converted
