@@ -327,3 +327,20 @@ def test_lesson_02_stored_schema1_is_re_signed_from_2_5_not_before():
 def test_lesson_08_registry_2_8_still_converts_for_docker_1_9_by_tag():
     result = rc.scenario("1.10", "2.8", "1.9", "tag")
     assert result.ok and result.converted
+
+
+def test_lesson_04_registries_2_3_to_2_6_serve_a_spaced_manifest_trimmed_and_verifiers_refuse_it():
+    from regcompat.digest import from_bytes
+    spaced = b"\n  " + IMAGE.schema2().raw
+    for version, trimmed in (("2.3.0", True), ("2.6", True), ("2.7", False)):
+        reg, _ = pushed(version)
+        put = reg.handle(rc.Request("PUT", "/v2/demo/app/manifests/spaced", [("Content-Type", MediaType.SCHEMA2)],
+                                    spaced))
+        w = put.headers["Docker-Content-Digest"]
+        assert put.status == 201 and w == from_bytes(spaced)
+        served = get(reg, f"/v2/demo/app/manifests/{w}", MediaType.SCHEMA2)
+        assert (rc.manifest_digest(served.body) != w) is trimmed, version
+        pulled = rc.Engine("1.10", reg).pull("demo/app@" + w)
+        assert pulled.ok is not trimmed, version
+        if trimmed:
+            assert pulled.error == f"manifest verification failed for digest {w}"
