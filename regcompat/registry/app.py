@@ -138,7 +138,8 @@ class Registry:
         return _headless(method, self._answer(method, request, body_complete))
 
     def _answer(self, method: str, request: Request, body_complete: bool = True) -> Response:
-        route = parse_route(request.path, legacy_digests=self.behaviour.legacy_digest_parsing)
+        route = parse_route(request.path, legacy_digests=self.behaviour.legacy_digest_parsing,
+                            host_names=self.behaviour.route_host_names)
         if route is None:
             return page_not_found()
         if isinstance(route, Redirect):

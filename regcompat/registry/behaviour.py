@@ -54,6 +54,11 @@ class Behaviour:
     #: reads blob links: registry.go manifestLinkPathFns, 2.4-2.8); a GET of that child reads
     #: the blob as a manifest and fails (recorded: layer_as_manifest; seen against 2.8.2).
     blob_links_as_manifests: bool
+    #: The router's repository name may start with a registry host whose components may be
+    #: upper case and carry a port (2.4+: reference.NameRegexp; /v2/Upper/app/tags/list is
+    #: 404 NAME_UNKNOWN on 2.8.2, seen); before, only lower-case path components route
+    #: (2.2-2.3's lower-case host part is modelled as path components: approximate).
+    route_host_names: bool
 
     # -- manifest GET / HEAD (section 2)
     #: "ignored" (2.0-2.2), "exact" (2.3-2.4: each header value compared whole),
@@ -142,6 +147,7 @@ _V20 = Behaviour(
     missing_layer_code=ErrorCode.BLOB_UNKNOWN, schema2_requires_media_type=False,
     schema2_version_checked=False, oci=False, schema1_push_switch=False, schema1=True,
     untyped_schema2_stored=False, foreign_layers="stat", blob_links_as_manifests=False,
+    route_host_names=False,
     accept="ignored", head_routed=False, etag=False, legacy_schema1_content_type=True,
     converts_schema2=False, converted_digest_header="converted", list_rewrite_digest="list",
     list_schema2_child_refused=False, keep_author=False, schema1_signatures="stored",
@@ -175,7 +181,7 @@ _V231 = replace(_V230, version="2.3.1", released="2016-03-08", converted_digest_
 # (distribution commit 93d76247f; 2.4.0 still drops it), earlier than the 2.5
 # the behaviour reference gives.
 _V24 = replace(_V231, version="2.4", released="2016-04-13", event_tag=True, keep_author=True,
-               blob_links_as_manifests=True, upload_stale_offset="invalid", upload_status_reports_offset=True,
+               blob_links_as_manifests=True, route_host_names=True, upload_stale_offset="invalid", upload_status_reports_offset=True,
                failed_commit_keeps_upload=True)
 _V25 = replace(_V24, version="2.5", released="2016-07-28", accept="split", schema1_signatures="fresh",
                foreign_layers="urls-strict")

@@ -23,11 +23,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..reference import _PATH_COMPONENT, _TAG
+from ..reference import _DOMAIN, _PATH_COMPONENT, _TAG
 
 __all__ = ["Route", "Redirect", "parse_route", "ALLOWED_METHODS"]
 
 _NAME = _PATH_COMPONENT + r"(?:/" + _PATH_COMPONENT + r")*"
+#: From 2.4 the router's name is reference.NameRegexp with its optional host part, whose
+#: components may be upper case and carry a port (v2.4.0 reference/regexp.go:25):
+#: /v2/Upper/app/tags/list routes (404 NAME_UNKNOWN on 2.8.2, seen).
+_HOST_NAME = r"(?:" + _DOMAIN + r"/)?" + _NAME
 #: The digest patterns of the router: distribution's own digest package up to
 #: 2.6, go-digest's loose grammar from 2.7 (so ``sha256:abc`` routes, then
 #: fails to parse: DIGEST_INVALID for a blob, seen against 2.8.2).
@@ -37,20 +41,22 @@ _DIGESTS = {
 }
 
 
-def _patterns(digest: str) -> list[tuple[str, re.Pattern[str]]]:
+def _patterns(digest: str, name: str) -> list[tuple[str, re.Pattern[str]]]:
     return [
         ("base", re.compile(r"/v2/")),
         ("catalog", re.compile(r"/v2/_catalog")),
-        ("manifest", re.compile(r"/v2/(?P<name>" + _NAME + r")/manifests/(?P<reference>" + _TAG + "|" + digest + ")")),
-        ("tags", re.compile(r"/v2/(?P<name>" + _NAME + r")/tags/list")),
-        ("blob", re.compile(r"/v2/(?P<name>" + _NAME + r")/blobs/(?P<digest>" + digest + ")")),
-        ("upload_start", re.compile(r"/v2/(?P<name>" + _NAME + r")/blobs/uploads/")),
-        ("upload", re.compile(r"/v2/(?P<name>" + _NAME + r")/blobs/uploads/(?P<uuid>[a-zA-Z0-9-_.=]+)")),
+        ("manifest", re.compile(r"/v2/(?P<name>" + name + r")/manifests/(?P<reference>" + _TAG + "|" + digest + ")")),
+        ("tags", re.compile(r"/v2/(?P<name>" + name + r")/tags/list")),
+        ("blob", re.compile(r"/v2/(?P<name>" + name + r")/blobs/(?P<digest>" + digest + ")")),
+        ("upload_start", re.compile(r"/v2/(?P<name>" + name + r")/blobs/uploads/")),
+        ("upload", re.compile(r"/v2/(?P<name>" + name + r")/blobs/uploads/(?P<uuid>[a-zA-Z0-9-_.=]+)")),
     ]
 
 
-_PATTERNS = {legacy: _patterns(pattern) for legacy, pattern in _DIGESTS.items()}
-_STRICT_SLASH = [re.compile(r"/v2"), re.compile(r"/v2/(?:" + _NAME + r")/blobs/uploads")]
+_PATTERNS = {(legacy, host): _patterns(pattern, _HOST_NAME if host else _NAME)
+             for legacy, pattern in _DIGESTS.items() for host in (False, True)}
+_STRICT_SLASH = {host: [re.compile(r"/v2"), re.compile(r"/v2/(?:" + (_HOST_NAME if host else _NAME) + r")/blobs/uploads")]
+                 for host in (False, True)}
 
 #: Methods each route answers; anything else is gorilla's 405.
 ALLOWED_METHODS: dict[str, tuple[str, ...]] = {
@@ -94,13 +100,15 @@ def _clean(path: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def parse_route(path: str, *, legacy_digests: bool = False) -> Route | Redirect | None:
+def parse_route(path: str, *, legacy_digests: bool = False, host_names: bool = False) -> Route | Redirect | None:
     """The route for ``path``, a redirect, or None for gorilla's 404.
-    ``legacy_digests``: route digests as distribution up to 2.6 did."""
+    ``legacy_digests``: route digests as distribution up to 2.6 did;
+    ``host_names``: names may start with a registry host (2.4+)."""
+    patterns = _PATTERNS[legacy_digests, host_names]
     cleaned = _clean(path)
     if cleaned != path:
         return Redirect(cleaned)
-    for kind, pattern in _PATTERNS[legacy_digests]:
+    for kind, pattern in patterns:
         match = pattern.fullmatch(path)
         if match:
             groups = match.groupdict()
@@ -108,9 +116,9 @@ def parse_route(path: str, *, legacy_digests: bool = False) -> Route | Redirect 
                          groups.get("digest") or "", groups.get("uuid") or "")
     if path == "/":
         return Route("root")
-    for pattern in _STRICT_SLASH:
+    for pattern in _STRICT_SLASH[host_names]:
         if pattern.fullmatch(path):
             return Redirect(path + "/", strict_slash=True)
-    if path.endswith("/") and any(p.fullmatch(path[:-1]) for _, p in _PATTERNS[legacy_digests]):
+    if path.endswith("/") and any(p.fullmatch(path[:-1]) for _, p in patterns):
         return Redirect(path[:-1], strict_slash=True)  # StrictSlash the other way (recorded on every line)
     return None

@@ -1,6 +1,6 @@
 """Odd inputs sent to the real 2.8.2 and to regcompat (issue "every release line"):
 deep JSON, huge integers, lists naming what is not a manifest, foreign layers,
-bad config descriptors, broken schema1 signatures, an uppercase digest, and
+bad config descriptors, broken schema1 signatures, uppercase names and digests, and
 the catalog. Every answer must match the real build's."""
 
 from __future__ import annotations
@@ -156,6 +156,14 @@ def test_schema1_signature_failures(pair_schema1, damage):
     body = json.dumps(doc, indent=3).encode()
     pair.send("PUT", f"/v2/{repo}/manifests/s1", [("Content-Type", MediaType.SCHEMA1_SIGNED)], body,
               step=damage)
+    pair.check()
+
+
+def test_uppercase_host_part_of_a_name(pair):
+    """From 2.4 a name may start with a registry host, in any case."""
+    pair.send("GET", "/v2/Upper/app/tags/list", step="uppercase name")
+    pair.send("GET", "/v2/Upper/app/manifests/latest", step="uppercase name")
+    pair.send("GET", "/v2/Upper/blobs/sha256:" + "1" * 64, step="uppercase single component")
     pair.check()
 
 
