@@ -56,6 +56,7 @@ class DigestInspector(W.VBox):
             W.HBox([self.registry, self.tag, self.fetch_button]),
             self.summary, self.fingerprints, self.documents, self.coverage,
         ])
+        self.add_class("rc-inspector")
 
     def fetch(self) -> dict[str, str]:
         """Push, fetch both documents, refresh every pane; returns the digests shown."""

@@ -4,8 +4,12 @@
 :func:`regcompat.notebook.workspace.make_workspace`, then runs
 ``python -m jupyterlab`` with that folder as its root and
 ``00-start-here.ipynb`` open, with JupyterLab's news and update checks turned
-off (their pop-up would cover the course map, and there is no network in a
-classroom anyway).
+off: the server fetches no news (``LabApp.news_url=None``), and the setting
+``fetchNews`` defaults to "Never" through an ``overrides.d`` file in a private
+copy of JupyterLab's application settings folder (without it the front end asks
+"Would you like to get notified about official Jupyter news?" in a pop-up
+that covers the course map, whatever the server says). A learner's own
+settings still win.
 
 JupyterLab runs in its own session so that a terminal's Ctrl-C reaches only
 this process; on SIGINT or SIGTERM it is sent SIGTERM (Jupyter then shuts its
@@ -18,7 +22,9 @@ are not packaged; clone the repository or use Binder).
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,13 +34,32 @@ from pathlib import Path
 
 from .workspace import START, WorkspaceError, find_source, make_workspace
 
-__all__ = ["FIRST", "LAB_SETTINGS", "find_notebooks", "lab_command", "launch", "stop"]
+__all__ = ["FIRST", "LAB_SETTINGS", "SETTING_OVERRIDES", "app_settings", "find_notebooks", "lab_command", "launch",
+           "stop"]
 
 FIRST = START
 
 # Command-line settings for JupyterLab: no news feed (its "Would you like to receive official Jupyter
 # news?" pop-up covers the start lesson) and no update check.
 LAB_SETTINGS = ("--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+# Default settings for the front end (JupyterLab's overrides format: plugin id -> settings).
+SETTING_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+
+
+def app_settings(target: Path) -> Path:
+    """A copy of JupyterLab's application settings folder at ``target``, plus :data:`SETTING_OVERRIDES`.
+
+    Pass it as ``--LabApp.app_settings_dir``. Imports JupyterLab (to find its folder).
+    """
+    from jupyterlab.commands import get_app_dir
+
+    default = Path(get_app_dir()) / "settings"
+    target = Path(target)
+    if default.is_dir():
+        shutil.copytree(default, target, dirs_exist_ok=True)
+    (target / "overrides.d").mkdir(parents=True, exist_ok=True)
+    (target / "overrides.d" / "regcompat.json").write_text(json.dumps(SETTING_OVERRIDES, indent=1) + "\n")
+    return target
 
 
 def find_notebooks(start: Path | None = None) -> Path:
@@ -45,10 +70,16 @@ def find_notebooks(start: Path | None = None) -> Path:
         raise FileNotFoundError(str(err)) from None
 
 
-def lab_command(folder: Path, *, port: int | None = None, browser: bool = True) -> list[str]:
-    """The JupyterLab command line :func:`launch` runs on ``folder`` (a workspace)."""
+def lab_command(folder: Path, *, port: int | None = None, browser: bool = True,
+                settings: Path | None = None) -> list[str]:
+    """The JupyterLab command line :func:`launch` runs on ``folder`` (a workspace).
+
+    ``settings`` is an application settings folder made by :func:`app_settings`.
+    """
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", *LAB_SETTINGS,
            str(Path(folder) / FIRST)]
+    if settings is not None:
+        cmd.append(f"--LabApp.app_settings_dir={settings}")
     if port is not None:
         cmd.append(f"--port={port}")
     if not browser:
@@ -110,10 +141,11 @@ def launch(folder: Path | None = None, *, source: Path | None = None, reset: str
     except ImportError:
         print("regcompat lab: JupyterLab is not installed; pip install 'regcompat[lab]'", file=sys.stderr)
         return 2
-    runtime = tempfile.mkdtemp(prefix="regcompat-lab-")
+    private = Path(tempfile.mkdtemp(prefix="regcompat-lab-"))
+    runtime = str(private / "runtime")
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=runtime)
-    process = subprocess.Popen(lab_command(made.folder, port=port, browser=browser), cwd=made.folder, env=env,
-                               start_new_session=True)
+    command = lab_command(made.folder, port=port, browser=browser, settings=app_settings(private / "app-settings"))
+    process = subprocess.Popen(command, cwd=made.folder, env=env, start_new_session=True)
     stopping = []
 
     def _on_signal(signum, _frame):
@@ -134,10 +166,5 @@ def launch(folder: Path | None = None, *, source: Path | None = None, reset: str
         stop(process, runtime)
         for s, handler in previous.items():
             signal.signal(s, handler)
-        try:
-            for leftover in Path(runtime).iterdir():
-                leftover.unlink()
-            os.rmdir(runtime)
-        except OSError:
-            pass
+        shutil.rmtree(private, ignore_errors=True)
     return status

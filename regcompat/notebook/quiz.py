@@ -43,6 +43,7 @@ class Predict(W.VBox):
         self.feedback = W.HTML(value="")
         self.button.on_click(self._on_check)
         super().__init__([W.HTML(f"<b>Predict first.</b> {question}"), self.choice, self.button, self.feedback])
+        self.add_class("rc-predict")
 
     @property
     def correct(self) -> bool | None:
@@ -91,6 +92,7 @@ class SelfCheck(W.VBox):
             W.HTML(f"<b>Self-check.</b> {prompt}"), self.answer,
             W.HBox([self.button, self.reveal]), self.feedback, self.solution_box,
         ])
+        self.add_class("rc-selfcheck")
 
     def check(self, value) -> Verdict:
         """Check ``value`` (text or any object the checker accepts); returns the verdict."""

@@ -45,6 +45,7 @@ class WireView(W.VBox):
         self._exchanges = list(exchanges)
         self.manifests_only.observe(lambda _c: self._render(), names="value")
         super().__init__([self.manifests_only, self.table])
+        self.add_class("rc-wireview")
         self._render()
 
     @property
@@ -90,6 +91,7 @@ class Playground(W.VBox):
             W.HBox([self.push_engine, self.registry]), W.HBox([self.pull_engine, self.by]), self.kind,
             self.run_button, self.outcome, self.printed, self.wire,
         ])
+        self.add_class("rc-playground")
 
     def run(self):
         """Run ``rc.scenario`` with the chosen controls; returns the ScenarioResult."""
@@ -150,6 +152,7 @@ class MatrixView(W.VBox):
         for dropdown in self.filters.values():
             dropdown.observe(lambda _c: self._render(), names="value")
         super().__init__([W.HBox(list(self.filters.values())), self.table])
+        self.add_class("rc-matrixview")
         self._render()
 
     def selected(self):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from regcompat.notebook.lab import LAB_SETTINGS, lab_command
+from regcompat.notebook.lab import LAB_SETTINGS, SETTING_OVERRIDES, lab_command
 from regcompat.notebook.workspace import START
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,11 +81,20 @@ def page_config(base: str, token: str, path: str) -> dict:
     return json.loads(found.group(1))
 
 
+def news_setting(base: str, token: str) -> str:
+    """The front end's fetchNews setting ("none" makes it ask in a pop-up)."""
+    plugin = json.loads(get(base + "/lab/api/settings/@jupyterlab/apputils-extension:notification", token))
+    default = plugin["schema"]["properties"]["fetchNews"]["default"]
+    return plugin["settings"].get("fetchNews", default)  # the composite: the user's value over the default
+
+
 def test_binder_makes_learner_copies_and_turns_news_off(tmp_path):
     """postBuild makes the workspace the README's Binder URL opens, and its Jupyter config works."""
     post_build = (ROOT / "binder" / "postBuild").read_text()
     assert "regcompat workspace regcompat-course --source notebooks" in post_build
     assert "binder/jupyter_server_config.json" in post_build
+    assert 'cp binder/overrides.json "${settings}/overrides.d/regcompat.json"' in post_build
+    assert json.loads((ROOT / "binder" / "overrides.json").read_text()) == SETTING_OVERRIDES
     readme = (ROOT / "README.md").read_text()
     assert "urlpath=lab/tree/regcompat-course/00-start-here.ipynb" in readme
     (tmp_path / "cfg").mkdir()
@@ -95,13 +104,17 @@ def test_binder_makes_learner_copies_and_turns_news_off(tmp_path):
     env = dict(os.environ, JUPYTER_TOKEN=token, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"),
                JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"), JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"))
+    (tmp_path / "app" / "overrides.d").mkdir(parents=True)
+    (tmp_path / "app" / "overrides.d" / "regcompat.json").write_bytes((ROOT / "binder" / "overrides.json").read_bytes())
     server = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-                               "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={tmp_path}", "--allow-root"],
+                               "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={tmp_path}", "--allow-root",
+                               f"--LabApp.app_settings_dir={tmp_path / 'app'}"],
                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(base, token, server)
         assert page_config(base, token, "/lab")["news"] == {"disabled": True}
+        assert news_setting(base, token) == "false"
     finally:
         server.terminate()
         server.wait(30)
@@ -121,6 +134,7 @@ def test_sigterm_stops_jupyterlab_and_its_kernels(tmp_path):
         assert (folder / START).is_file(), "the learner copies are made before JupyterLab starts"
         config = page_config(base, token, "/lab/tree/" + START)
         assert config["news"] == {"disabled": True}
+        assert news_setting(base, token) == "false", "the front end would ask about news in a pop-up"
         assert Path(config["serverRoot"]).resolve() == folder.resolve()
         kernel = json.loads(get(base + "/api/kernels", token, "POST"))["id"]
         deadline = time.monotonic() + 60
