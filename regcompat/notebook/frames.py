@@ -8,12 +8,14 @@ with the columns named after what the wire view and
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 
 from ..mediatypes import short_name
 from .wire import short_digest, wire_rows
 
-__all__ = ["exchanges_frame", "matrix_frame", "matrix_pivot", "style_matrix"]
+__all__ = ["exchanges_frame", "matrix_frame", "matrix_pivot", "style_matrix", "cell_state", "STATES", "STATE_STYLE"]
 
 _WIRE_COLUMNS = ["method", "path", "accept", "status", "content_type", "dcd", "computed", "over", "match"]
 
@@ -44,21 +46,66 @@ def matrix_frame(rows) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(rows))
 
 
-def matrix_pivot(frame: pd.DataFrame, *, index, columns, values: str = "ok") -> pd.DataFrame:
-    """Cells of ``values`` (True/False) laid out as index x columns.
+# The three states of a matrix cell, worst first: a failed push leaves nothing to pull.
+STATES = ("push failed", "pull failed", "ok")
+# One palette for tables and heatmaps, safe for the common colour-vision deficiencies (Okabe and Ito's
+# bluish green, vermillion and grey); the glyphs (✔ ✘ ⊘) carry the meaning without colour too.
+STATE_STYLE = {
+    "ok": {"glyph": "\u2714", "label": "pulled", "fill": "#009E73", "ink": "#00664a", "tint": "#ccefe3"},
+    "pull failed": {"glyph": "\u2718", "label": "pull failed", "fill": "#D55E00", "ink": "#a33f00", "tint": "#fbdcc8"},
+    "push failed": {"glyph": "\u2298", "label": "push failed (nothing to pull)", "fill": "#BBBBBB", "ink": "#3d3d3d",
+                    "tint": "#ececec"},
+}
 
-    ``index`` and ``columns`` are column names (or lists of them). When several
-    rows fall in one cell the cell is True only if all of them are.
+
+def _worst(states) -> str:
+    return min(states, key=STATES.index)
+
+
+def matrix_pivot(frame: pd.DataFrame, *, index, columns, values: str = "ok") -> pd.DataFrame:
+    """Cells of ``values`` laid out as index x columns.
+
+    ``index`` and ``columns`` are column names (or lists of them).
+    ``values="ok"`` gives True/False cells; when several rows fall in one cell
+    the cell is True only if all of them are. ``values="outcome"`` gives the
+    three states of :data:`STATES` ("push failed", "pull failed", "ok"), the
+    worst of the rows in a cell.
     """
+    if values == "outcome":
+        table = frame.pivot_table(index=index, columns=columns, values=values, aggfunc=_worst, sort=False)
+        return table.astype(object)
     table = frame.pivot_table(index=index, columns=columns, values=values, aggfunc="all", sort=False)
     return table.astype(bool)
 
 
+def cell_state(value) -> str:
+    """The state of a pivot cell: a bool (``ok``) or one of :data:`STATES`."""
+    if isinstance(value, str):
+        if value not in STATE_STYLE:
+            raise ValueError(f"unknown matrix state {value!r}: expected one of {', '.join(STATES)}")
+        return value
+    return "ok" if bool(value) else "pull failed"
+
+
 def _cell_style(value) -> str:
-    return "background-color:#dafbe1;color:#1a7f37" if bool(value) else "background-color:#ffebe9;color:#cf222e"
+    style = STATE_STYLE[cell_state(value)]
+    return f"background-color:{style['tint']};color:{style['ink']};text-align:center"
+
+
+def _table_id(pivot: pd.DataFrame) -> str:
+    """An id for the table's CSS, unique to its content and stable across runs.
+
+    pandas scopes every cell's colour by the table id; two tables with one id on
+    a page (the static table and a MatrixView in lesson 06) recoloured each
+    other. Tables with equal content share an id, which is harmless: their CSS
+    is the same.
+    """
+    key = repr((pivot.index.names, pivot.columns.names, pivot.index.tolist(), pivot.columns.tolist(),
+                pivot.to_numpy().tolist()))
+    return "rc-matrix-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
 def style_matrix(pivot: pd.DataFrame):
-    """A pandas Styler: green check for a working cell, red cross for a failing one."""
-    styler = pivot.style.format(lambda v: "\u2714" if v else "\u2718").map(_cell_style)
-    return styler.set_uuid("rc-matrix")  # a fixed id: pandas would pick a random one (nbval compares HTML)
+    """A pandas Styler: ✔ for a pull that worked, ✘ for a failed pull, ⊘ for a failed push."""
+    styler = pivot.style.format(lambda v: STATE_STYLE[cell_state(v)]["glyph"]).map(_cell_style)
+    return styler.set_uuid(_table_id(pivot))  # not pandas' random id: nbval compares the HTML

@@ -4,7 +4,8 @@
   conversation, one request arrow and one response arrow per exchange.
 * :func:`plot_fingerprint` / :func:`plot_fingerprints`: digests as colour
   grids (see :mod:`regcompat.notebook.fingerprint`).
-* :func:`plot_matrix`: a pass/fail heatmap of a pivoted compatibility matrix.
+* :func:`plot_matrix`: a heatmap of a pivoted compatibility matrix (pulled / pull
+  failed / push failed), with a legend.
 
 None of these create figures or call ``plt.show()``: the notebook owns the
 figure, so tests can render to PNG and lessons can lay out subplots.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.colors import ListedColormap
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 
 from ..mediatypes import short_name
 from .fingerprint import PALETTE, fingerprint_cells
@@ -101,16 +102,29 @@ def plot_fingerprints(ax, digests: dict, *, side: int = 4, title: str | None = N
     return ax
 
 
-def plot_matrix(ax, pivot, *, title: str | None = None):
-    """A green/red heatmap of a boolean pivot table (rows x columns); returns ``ax``."""
-    data = pivot.astype(float).to_numpy()
-    ax.imshow(data, cmap=ListedColormap([_BAD, _OK]), vmin=0, vmax=1, aspect="auto")
+def plot_matrix(ax, pivot, *, title: str | None = None, legend: bool = True):
+    """A heatmap of a pivoted compatibility matrix (rows x columns); returns ``ax``.
+
+    Cells are True/False (``matrix_pivot(..., values="ok")``: pulled or not)
+    or one of three states (``values="outcome"``): *pulled*, *pull failed*, or
+    *push failed*, where nothing was pushed so no pull was tried (Docker 1.9
+    against registry 2.7 and later). Each state has a colour from a
+    colour-blind-safe palette and a glyph (✔ ✘ ⊘), and a legend names them.
+    """
+    from .frames import STATE_STYLE, STATES, cell_state
+
+    states = [[cell_state(v) for v in row] for row in pivot.to_numpy().tolist()]
+    data = np.array([[STATES.index(v) for v in row] for row in states], dtype=float).reshape(pivot.shape)
+    ax.imshow(data, cmap=ListedColormap([STATE_STYLE[s]["fill"] for s in STATES]), vmin=0, vmax=len(STATES) - 1,
+              aspect="auto", interpolation="nearest")
     def names(labels):
         return [" / ".join(map(str, v)) if isinstance(v, tuple) else str(v) for v in labels]
     ax.set_xticks(range(data.shape[1]), names(pivot.columns), rotation=45, ha="right", fontsize=7)
     ax.set_yticks(range(data.shape[0]), names(pivot.index), fontsize=7)
     for (r, c), v in np.ndenumerate(data):
-        ax.text(c, r, "\u2714" if v else "\u2718", ha="center", va="center", color="white", fontsize=8)
+        state = STATES[int(v)]
+        ax.text(c, r, STATE_STYLE[state]["glyph"], ha="center", va="center", fontsize=8,
+                color="black" if state == "push failed" else "white")
     if getattr(pivot.columns, "nlevels", 1) > 1:  # white lines between groups of the first column level
         first = list(pivot.columns.get_level_values(0))
         for c in range(1, len(first)):
@@ -118,6 +132,12 @@ def plot_matrix(ax, pivot, *, title: str | None = None):
                 ax.axvline(c - 0.5, color="white", lw=3)
     ax.set_xlabel(" / ".join(map(str, pivot.columns.names)), fontsize=8)
     ax.set_ylabel(" / ".join(map(str, pivot.index.names)), fontsize=8)
+    if legend:
+        shown = [s for s in reversed(STATES) if s != "push failed" or pivot.dtypes.eq(object).any()]
+        handles = [Patch(facecolor=STATE_STYLE[s]["fill"], edgecolor="none",
+                         label=f"{STATE_STYLE[s]['glyph']} {STATE_STYLE[s]['label']}") for s in shown]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False,
+                  borderaxespad=0)
     if title:
         ax.set_title(title, fontsize=10)
     return ax

@@ -95,3 +95,47 @@ def test_sequence_diagram_shows_what_a_put_declares_and_the_error_code():
     assert "PUT /v2/demo/app/manifests/latest\nContent-Type: none" in texts
     assert "400  MANIFEST_INVALID" in texts
     render(fig)
+
+
+def test_matrix_heatmap_tells_a_failed_push_from_a_failed_pull():
+    """1.9 -> 1.9 on 2.7: the push fails, so nothing is pulled; that cell must not look like a failed pull."""
+    import matplotlib.colors as mc
+    import numpy as np
+
+    from regcompat.notebook.frames import STATE_STYLE
+    pivot = pd.DataFrame([["ok", "pull failed"], ["push failed", "push failed"]],
+                         index=pd.Index(["2.3.0", "2.7"], name="registry"),
+                         columns=pd.Index(["tag", "digest"], name="by"), dtype=object)
+    fig, ax = plt.subplots()
+    plot_matrix(ax, pivot)
+    assert [t.get_text() for t in ax.texts] == ["\u2714", "\u2718", "\u2298", "\u2298"]
+    image = ax.images[0]
+    colours = [[mc.to_hex(image.cmap(image.norm(v))) for v in row] for row in image.get_array()]
+    fills = {s: v["fill"].lower() for s, v in STATE_STYLE.items()}
+    assert colours == [[fills["ok"], fills["pull failed"]], [fills["push failed"], fills["push failed"]]]
+    assert len(set(fills.values())) == 3
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["\u2714 pulled", "\u2718 pull failed", "\u2298 push failed (nothing to pull)"]
+    # Colour-blind safe: every pair of states stays apart as protanopes and deuteranopes see them
+    # (Vienot, Brettel and Mollon 1999, on linear RGB). GitHub's green and red, used before, were 0.06-0.15 apart.
+    def linear(hex_colour):
+        c = np.array(mc.to_rgb(hex_colour))
+        return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    seen_by = {"protanopia": np.array([[0.11238, 0.88762, 0], [0.11238, 0.88762, 0], [0.00401, -0.00401, 1]]),
+               "deuteranopia": np.array([[0.29275, 0.70725, 0], [0.29275, 0.70725, 0], [-0.02234, 0.02234, 1]])}
+    for matrix in seen_by.values():
+        sim = {s: matrix @ linear(f) for s, f in fills.items()}
+        for a, b in (("ok", "pull failed"), ("ok", "push failed"), ("pull failed", "push failed")):
+            assert np.linalg.norm(sim[a] - sim[b]) > 0.18, (a, b)
+        before = np.linalg.norm(matrix @ linear("#1a7f37") - matrix @ linear("#cf222e"))
+        assert before < 0.18
+    render(fig)
+
+
+def test_boolean_heatmap_has_a_two_entry_legend():
+    pivot = pd.DataFrame([[True, False]], index=pd.Index(["2.3.0"], name="registry"),
+                         columns=pd.Index(["tag", "digest"], name="by"))
+    fig, ax = plt.subplots()
+    plot_matrix(ax, pivot)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["\u2714 pulled", "\u2718 pull failed"]
+    render(fig)

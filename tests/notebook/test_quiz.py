@@ -53,7 +53,7 @@ def make_check():
 def test_selfcheck_from_the_text_box():
     s = make_check()
     s.button.click()
-    assert "Not answered yet" in s.feedback.value
+    assert "Type your answer in the box first" in s.feedback.value
     s.answer.value = "md5"
     s.button.click()
     assert "is not the algorithm" in s.feedback.value
@@ -67,6 +67,44 @@ def test_selfcheck_from_code_returns_a_verdict():
     verdict = s.check("sha256")
     assert verdict.ok and verdict.startswith("\u2714")
     assert not s.check(None).ok
+
+
+def test_an_empty_answer_from_code_leaves_the_widget_alone():
+    """A 'your code here' cell runs check(None) during Run All: the widget must not say 'Not answered yet'."""
+    s = make_check()
+    verdict = s.check(None)
+    assert not verdict.ok and verdict.startswith("Not answered yet")
+    assert s.feedback.value == ""
+    s.check("md5")
+    before = s.feedback.value
+    s.check("   ")
+    assert s.feedback.value == before
+
+
+def test_lesson_text_written_as_markdown_shows_as_html():
+    """Backticks, asterisks and <placeholders> as lessons write them (lessons 02, 04, 06, 08)."""
+    p = Predict("curl sends one header, `Accept: <schema2>, <manifest list>`, to registry 2.3.1. *What* comes back?",
+                {"schema1, `converted`": "Registries before 2.5 do **not** split `Accept`.", "406": "never <406>"},
+                answer="schema1, `converted`")
+    question = p.children[0].value
+    assert "<code>Accept: &lt;schema2&gt;, &lt;manifest list&gt;</code>" in question and "<em>What</em>" in question
+    assert "`" not in question and "*" not in question
+    assert p.choice._options_labels == ("schema1, converted", "406")   # radio labels are plain text
+    p.choice.value = "schema1, `converted`"
+    p.button.click()
+    assert p.correct and "<b>not</b> split <code>Accept</code>" in p.feedback.value
+    p.choice.value = "406"
+    p.button.click()
+    assert "never &lt;406&gt;" in p.feedback.value
+    s = SelfCheck("Enter the status of `GET /v2/<name>/manifests/<digest>`.",
+                  lambda v: (v == "404", "Right: **404**, C is `never` stored."),
+                  solution="<pre>registry.handle(req).status   # 404 for a * b</pre> and *why*")
+    assert "<code>GET /v2/&lt;name&gt;/manifests/&lt;digest&gt;</code>" in s.children[0].value
+    s.check("404")
+    assert "<b>404</b>" in s.feedback.value and "<code>never</code>" in s.feedback.value
+    s.reveal.click()
+    assert "<pre>registry.handle(req).status   # 404 for a * b</pre>" in s.solution_box.value
+    assert "<em>why</em>" in s.solution_box.value
 
 
 def test_checker_errors_become_feedback_not_tracebacks():

@@ -1,7 +1,10 @@
 """Byte coverage, side-by-side diffs, frames, transcripts and the lab launcher."""
 
+import re
 from datetime import datetime, timezone
 from pathlib import Path
+
+import pytest
 
 import regcompat as rc
 from regcompat.digest import from_bytes
@@ -73,6 +76,47 @@ def test_matrix_pivot_keeps_order_and_requires_all_rows_to_pass():
     assert not pivot.loc["2.3.0", "tag"] and pivot.loc["2.10", "tag"]
     html = style_matrix(pivot).to_html()
     assert "T_rc-matrix" in html and "\u2718" in html
+
+
+def _table_id(html: str) -> str:
+    return re.search(r'<table id="T_([\w-]+)"', html).group(1)
+
+
+def test_two_matrix_tables_on_one_page_never_share_css_ids():
+    """Lesson 06: the static table and the MatrixView table shared one id, so one's CSS recoloured the other."""
+    frame = matrix_frame(rc.compatibility_matrix())
+    image = frame[frame.kind == "image"]
+    static = style_matrix(matrix_pivot(image, index=["registry"], columns=["pusher", "by"])).to_html()
+    view = style_matrix(matrix_pivot(image[image.pusher == "1.10"], index=["registry"], columns=["puller", "by"]))
+    assert _table_id(static) != _table_id(view.to_html())
+    again = style_matrix(matrix_pivot(image, index=["registry"], columns=["pusher", "by"])).to_html()
+    assert again == static, "the same table renders the same HTML (nbval compares it)"
+    # Every cell's colour is the colour of its own mark, per the table's own CSS rules.
+    green, red = "#ccefe3", "#fbdcc8"
+    css = static[static.index(">") + 1:static.index("</style>")]
+    blocks = re.findall(r"([^{}]+)\{\s*background-color: (#\w+);", css)
+    colour_of = {sel.strip(): colour for selectors, colour in blocks for sel in selectors.split(",")}
+    cells = re.findall(r'<td id="(T_[\w-]+_row\d+_col\d+)"[^>]*>(.)</td>', static)
+    assert cells
+    for cell_id, mark in cells:
+        assert colour_of["#" + cell_id] == {"\u2714": green, "\u2718": red}[mark], cell_id
+
+
+def test_outcome_pivot_has_three_states_worst_first():
+    frame = matrix_frame([
+        {"registry": "2.7", "by": "tag", "outcome": "push failed"},
+        {"registry": "2.7", "by": "tag", "outcome": "ok"},
+        {"registry": "2.3.0", "by": "tag", "outcome": "ok"},
+        {"registry": "2.3.0", "by": "digest", "outcome": "pull failed"},
+        {"registry": "2.7", "by": "digest", "outcome": "ok"},
+    ])
+    pivot = matrix_pivot(frame, index=["registry"], columns=["by"], values="outcome")
+    assert pivot.loc["2.7", "tag"] == "push failed" and pivot.loc["2.3.0", "digest"] == "pull failed"
+    assert pivot.loc["2.3.0", "tag"] == "ok"
+    html = style_matrix(pivot).to_html()
+    assert ">\u2298</td>" in html and ">\u2718</td>" in html and ">\u2714</td>" in html
+    with pytest.raises(ValueError, match="unknown matrix state"):
+        style_matrix(pivot.replace("ok", "fine")).to_html()
 
 
 def test_lab_finds_the_first_lesson_and_builds_the_command(tmp_path):
