@@ -80,7 +80,7 @@ def coverage_html(cov: Coverage, *, title: str = "") -> str:
         )
     else:
         note = f"<br><small>every one of the {len(cov.document)} bytes is hashed</small>"
-    return f'{head}<pre style="{_PRE}">{body}</pre>{note}<br><code>{cov.digest}</code>'
+    return f'{head}<pre style="{_PRE}">{body}</pre>{note}<br><code style="overflow-wrap:anywhere">{cov.digest}</code>'
 
 
 def side_by_side_html(left: bytes, right: bytes, *, left_title: str = "", right_title: str = "") -> str:

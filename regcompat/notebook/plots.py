@@ -13,6 +13,9 @@ figure, so tests can render to PNG and lessons can lay out subplots.
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch, Rectangle
@@ -26,9 +29,11 @@ __all__ = ["plot_sequence", "plot_fingerprint", "plot_fingerprints", "plot_matri
 _OK, _BAD, _INK = "#1a7f37", "#cf222e", "#24292f"
 
 
+_DIGEST_IN_PATH = re.compile(r"(sha\d+:[a-f0-9]{12})[a-f0-9]+")
+
+
 def _request_label(row) -> str:
-    path = row.path if len(row.path) <= 48 else row.path[:45] + "..."
-    label = f"{row.method} {path}"
+    label = f"{row.method} {_DIGEST_IN_PATH.sub(lambda m: m.group(1) + '...', row.path)}"
     if row.method in ("GET", "HEAD") and "/manifests/" in row.path:
         accept = ", ".join(short_name(a) for a in row.accept) or "no Accept"
         label += f"\nAccept: {accept}"
@@ -48,29 +53,71 @@ def _response_label(row) -> str:
     return "  ".join(parts)
 
 
+def _fit(ax, label: str, fontsize: float, span: float) -> str:
+    """Wrap ``label`` so that no line is wider than ``span`` (in data units) of ``ax`` in monospace."""
+    width_px = ax.get_window_extent().width * span / (ax.get_xlim()[1] - ax.get_xlim()[0])
+    char_px = fontsize * 0.62 * ax.figure.dpi / 72
+    limit = max(12, int(width_px * 0.94 / char_px))
+    lines = []
+    for line in label.split("\n"):
+        lines += textwrap.wrap(line, limit, break_long_words=True, break_on_hyphens=False,
+                               subsequent_indent="  ") or [""]
+    return "\n".join(lines)
+
+
+def _verdict(outcome) -> tuple[str, bool] | None:
+    """The client's verdict: a result with ``.ok``/``.error`` (a push or pull), a bool, or None."""
+    if outcome is None:
+        return None
+    if isinstance(outcome, bool):
+        return ("\u2714 the client accepted it" if outcome else "\u2718 the client refused it"), outcome
+    ok = bool(getattr(outcome, "ok", False))
+    if ok:
+        return "\u2714 the client accepted it", True
+    error = str(getattr(outcome, "error", "") or "failed")
+    return f"\u2718 the client failed: {error}", False
+
+
 def plot_sequence(ax, exchanges, *, client: str = "engine", server: str = "registry",
-                  manifests_only: bool = False, title: str | None = None):
-    """Draw the conversation as a sequence diagram on ``ax``; returns ``ax``."""
+                  manifests_only: bool = False, title: str | None = None, outcome=None):
+    """Draw the conversation as a sequence diagram on ``ax``; returns ``ax``.
+
+    Responses are drawn dark for a 2xx and red for an error status or a
+    ``Docker-Content-Digest`` that does not match the body: that is what the
+    *registry* said. ``outcome`` (the push or pull result, or a bool) adds
+    what the *client* concluded, below the last arrow, in green or red: a pull
+    by digest can get a correct ``200`` and still fail (Docker 1.9 and schema2).
+    Labels are wrapped to stay between the two lifelines, and digests in paths
+    are cut to 12 hex digits.
+    """
     rows = [r for r in wire_rows(exchanges) if not manifests_only or "/manifests/" in r.path]
+    verdict = _verdict(outcome)
     n = max(len(rows), 1)
     left, right = 0.0, 1.0
+    bottom = -(2 * n) - (1.4 if verdict else 0.6)
     ax.set_xlim(-0.25, 1.25)
-    ax.set_ylim(-(2 * n) - 0.6, 0.9)
+    ax.set_ylim(bottom, 0.9)
     ax.axis("off")
     for x, name in ((left, client), (right, server)):
         ax.text(x, 0.5, name, ha="center", va="center", fontsize=10, weight="bold",
                 bbox={"boxstyle": "round", "fc": "#f6f8fa", "ec": _INK})
-        ax.plot([x, x], [0.2, -(2 * n) - 0.4], color="#8c959f", lw=1, ls="--", zorder=0)
+        ax.plot([x, x], [0.2, bottom + 0.2], color="#8c959f", lw=1, ls="--", zorder=0)
     for i, row in enumerate(rows):
         y_req, y_resp = -(2 * i) - 0.5, -(2 * i) - 1.5
-        colour = _BAD if row.status >= 400 or row.match is False else _OK
+        colour = _BAD if row.status >= 400 or row.match is False else _INK
         ax.annotate("", xy=(right, y_req), xytext=(left, y_req),
                     arrowprops={"arrowstyle": "->", "color": _INK, "lw": 1.2})
-        ax.text(0.5, y_req + 0.08, _request_label(row), ha="center", va="bottom", fontsize=7, family="monospace")
+        ax.text(0.5, y_req + 0.08, _fit(ax, _request_label(row), 7, right - left), ha="center", va="bottom",
+                fontsize=7, family="monospace")
         ax.annotate("", xy=(left, y_resp), xytext=(right, y_resp),
                     arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.2, "ls": "--"})
-        ax.text(0.5, y_resp + 0.08, _response_label(row), ha="center", va="bottom", fontsize=7,
-                family="monospace", color=colour)
+        ax.text(0.5, y_resp + 0.08, _fit(ax, _response_label(row), 7, right - left), ha="center", va="bottom",
+                fontsize=7, family="monospace", color=colour)
+    if verdict:
+        text, ok = verdict
+        ax.text(left - 0.22, -(2 * n) - 0.45, _fit(ax, text, 8, 1.4), ha="left", va="top", fontsize=8,
+                color=_OK if ok else _BAD, weight="bold",
+                bbox={"boxstyle": "round", "fc": "#ffffff", "ec": _OK if ok else _BAD})
     if not rows:
         ax.text(0.5, -1, "(no exchanges)", ha="center", va="center", fontsize=9, color="#57606a")
     if title:

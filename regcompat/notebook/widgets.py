@@ -23,12 +23,23 @@ import html
 import ipywidgets as W
 
 from ..mediatypes import short_name
+from ..scenarios import LIST_PUSHER
 from .inspector import DigestInspector
 from .wire import wire_html
 
 __all__ = ["WireView", "Playground", "MatrixView", "DigestInspector"]
 
-_PRE = "margin:0;font:12px/1.4 monospace;white-space:pre-wrap"
+_PRE = "margin:0;font:12px/1.4 monospace;white-space:pre-wrap;overflow-wrap:anywhere"
+_ROW = W.Layout(flex_flow="row wrap", align_items="center", max_width="100%")
+
+
+def _control(toggle: bool = False) -> dict:
+    """One look for every labelled control: the label beside it, in a column of the same width."""
+    style = {"description_width": "5.5em"}
+    if toggle:
+        style["button_width"] = "6em"
+        return {"style": style, "layout": W.Layout(width="auto")}
+    return {"style": style, "layout": W.Layout(width="16em")}
 
 
 def _lines_html(title: str, lines) -> str:
@@ -75,23 +86,43 @@ class Playground(W.VBox):
         import regcompat as rc
 
         self._rc, self._image, self.reference = rc, image, reference
-        self.push_engine = W.Dropdown(options=list(rc.ENGINE_VERSIONS), value=push_engine, description="push with")
-        self.registry = W.Dropdown(options=list(rc.REGISTRY_VERSIONS), value=registry, description="registry")
-        self.pull_engine = W.Dropdown(options=list(rc.ENGINE_VERSIONS), value=pull_engine, description="pull with")
-        self.by = W.ToggleButtons(options=["tag", "digest"], value=by, description="pull by")
+        self.push_engine = W.Dropdown(options=list(rc.ENGINE_VERSIONS), value=push_engine, description="push with",
+                                      **_control())
+        self.registry = W.Dropdown(options=list(rc.REGISTRY_VERSIONS), value=registry, description="registry",
+                                   **_control())
+        self.pull_engine = W.Dropdown(options=list(rc.ENGINE_VERSIONS), value=pull_engine, description="pull with",
+                                      **_control())
+        self.by = W.ToggleButtons(options=["tag", "digest"], value=by, description="pull by", **_control(toggle=True))
         self.kind = W.ToggleButtons(options=["image", "list"], value=kind, description="push a",
-                                    tooltips=["one image (amd64/linux)", "a manifest list (amd64 + arm64)"])
+                                    tooltips=["one image (amd64/linux)", "a manifest list (amd64 + arm64)"],
+                                    **_control(toggle=True))
+        for toggle in (self.by, self.kind):
+            # ipywidgets lays a ToggleButtons label out above its buttons, a Dropdown's beside it: same row here
+            toggle.add_class("widget-inline-hbox")
+        self.kind_note = W.HTML()
         self.run_button = W.Button(description="Run", button_style="success", icon="play")
         self.outcome = W.HTML()
+        self.outcome.add_class("rc-outcome")
         self.printed = W.HTML()
         self.wire = WireView()
         self.result = self.push_result = self.pull_result = None
         self.run_button.on_click(lambda _b: self.run())
+        self.kind.observe(lambda _c: self._on_kind(), names="value")
         super().__init__([
-            W.HBox([self.push_engine, self.registry]), W.HBox([self.pull_engine, self.by]), self.kind,
+            W.HBox([self.kind, self.push_engine], layout=_ROW), self.kind_note, W.HBox([self.registry], layout=_ROW),
+            W.HBox([self.pull_engine, self.by], layout=_ROW),
             self.run_button, self.outcome, self.printed, self.wire,
-        ])
+        ], layout=W.Layout(max_width="100%"))
+        self._on_kind()
         self.add_class("rc-playground")
+
+    def _on_kind(self) -> None:
+        """A list is pushed by a list tool, not by a Docker engine: say so and grey the engine out."""
+        listing = self.kind.value == "list"
+        self.push_engine.disabled = listing
+        self.kind_note.value = (
+            f'<small style="color:#57606a">A manifest list is pushed by {html.escape(LIST_PUSHER)} '
+            "(Docker 1.x could not push lists), so the push engine does not apply.</small>" if listing else "")
 
     def run(self):
         """Run ``rc.scenario`` with the chosen controls; returns the ScenarioResult."""
@@ -147,11 +178,13 @@ class MatrixView(W.VBox):
         self.filters = {}
         for name in filters:
             options = ["(all)", *_ordered(self.frame[name])]
-            self.filters[name] = W.Dropdown(options=options, value=selected.get(name, "(all)"), description=name)
+            self.filters[name] = W.Dropdown(options=options, value=selected.get(name, "(all)"), description=name,
+                                            **_control())
         self.table = W.HTML()
         for dropdown in self.filters.values():
             dropdown.observe(lambda _c: self._render(), names="value")
-        super().__init__([W.HBox(list(self.filters.values())), self.table])
+        super().__init__([W.HBox(list(self.filters.values()), layout=_ROW), self.table],
+                         layout=W.Layout(max_width="100%"))
         self.add_class("rc-matrixview")
         self._render()
 
@@ -169,9 +202,28 @@ class MatrixView(W.VBox):
     def _render(self) -> None:
         frame = self.selected()
         if frame.empty:
-            self.table.value = "<i>no rows match these filters</i>"
+            self.table.value = self._why_empty()
             return
-        self.table.value = self._style(self.pivot()).to_html()
+        self.table.value = f'<div style="max-width:100%;overflow-x:auto">{self._style(self.pivot()).to_html()}</div>'
+
+    def _why_empty(self) -> str:
+        """Which filter excludes everything, and the values it could take with the others kept."""
+        active = {n: d.value for n, d in self.filters.items() if d.value != "(all)"}
+        if not active:
+            return '<div style="color:#57606a">No rows to show: the matrix given to this view is empty.</div>'
+        hints = []
+        for name, value in active.items():
+            others = self.frame
+            for other, chosen in active.items():
+                if other != name:
+                    others = others[others[other].astype(str) == chosen]
+            possible = _ordered(others[name])
+            if possible:
+                hints.append(f"{html.escape(name)} can be {', '.join(html.escape(v) for v in possible)}")
+        chosen = " and ".join(f"{html.escape(n)} = {html.escape(v)}" for n, v in active.items())
+        why = f" With the other filters kept, {'; '.join(hints)}." if hints else ""
+        return (f'<div style="color:#57606a">No rows have {chosen} together.{why} '
+                "Set a filter back to (all) to see more.</div>")
 
     def __repr__(self) -> str:
         return f"MatrixView({len(self.frame)} rows)"

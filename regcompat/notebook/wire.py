@@ -164,40 +164,75 @@ def wire_text(exchanges, *, manifests_only: bool = False) -> str:
     return "\n".join(lines)
 
 
+_DIGEST_IN_PATH = re.compile(r"(sha\d+:)([a-f0-9]{12})[a-f0-9]+")
+
+
+def _path_html(path: str) -> str:
+    """The path with digests cut to 12 hex digits (the whole path in the title, for a hover)."""
+    short = _DIGEST_IN_PATH.sub(lambda m: m.group(1) + m.group(2) + "\u2026", path)
+    return f'<span title="{html.escape(path)}">{html.escape(short)}</span>'
+
+
+def _type_html(value: str) -> str:
+    return f'<span title="{html.escape(value)}">{html.escape(short_name(value))}</span>' if value else "-"
+
+
 def _request_cell(row: WireRow) -> str:
-    if row.method == "PUT":
-        return "sent: " + (html.escape(row.sent_type) or "<i>no Content-Type</i>")
-    return "<br>".join(html.escape(a) for a in row.accept) or "<i>no Accept</i>"
+    first = f"<b>{html.escape(row.method)}</b> {_path_html(row.path)}"
+    if row.method == "PUT" and "/manifests/" in row.path:
+        detail = "sent: " + (_type_html(row.sent_type) if row.sent_type else "<i>no Content-Type</i>")
+    elif row.method in ("GET", "HEAD") and "/manifests/" in row.path:
+        accept = ", ".join(_type_html(a) for a in row.accept) or "<i>none</i>"
+        detail = f"Accept: {accept}"
+    else:
+        return first
+    return f"{first}<br><small>{detail}</small>"
 
 
+def _answer_cell(row: WireRow) -> str:
+    if row.errors:
+        return f"{row.status}<br><small>{html.escape(', '.join(row.errors))}</small>"
+    if row.content_type:
+        return f"{row.status}<br><small>{_type_html(row.content_type)}</small>"
+    return str(row.status)
+
+
+def _digest_html(value: str) -> str:
+    return f'<span title="{html.escape(value)}">{html.escape(short_digest(value))}</span>' if value else "-"
+
+
+# The table fits its output area: fixed layout at 100 % width, long values wrap, digests are cut to
+# 12 hex digits (whole in a hover title), media types shown by their short names.
 _STYLE = (
-    "<style>.rc-wire{border-collapse:collapse;font:12px monospace}"
-    ".rc-wire td,.rc-wire th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
+    "<style>.rc-wire{border-collapse:collapse;font:12px/1.35 monospace;width:100%;table-layout:fixed}"
+    ".rc-wire td,.rc-wire th{border:1px solid #ccc;padding:2px 5px;text-align:left;vertical-align:top;"
+    "overflow-wrap:anywhere;word-break:normal}"
+    ".rc-wire small{font-size:11px;color:#57606a}"
     ".rc-ok{color:#1a7f37;font-weight:bold}.rc-bad{color:#cf222e;font-weight:bold}"
-    ".rc-err{background:#ffebe9}</style>"
+    ".rc-err td{background:#fff5f5}</style>"
 )
+_COLUMNS = (("Request", "40%"), ("Status", "17%"), ("Docker-Content-Digest", "17%"), ("Recomputed", "19%"),
+            ("", "7%"))
 
 
 def wire_html(exchanges, *, manifests_only: bool = False) -> str:
-    """The wire view as an HTML table (used by the widgets)."""
-    head = ("Method", "Path", "Accept / sent Content-Type", "Status", "Content-Type", "Docker-Content-Digest",
-            "Recomputed", "")
-    out = [_STYLE, '<table class="rc-wire"><tr>', *(f"<th>{h}</th>" for h in head), "</tr>"]
+    """The wire view as an HTML table that fits a notebook's output area (used by the widgets)."""
+    out = [_STYLE, '<table class="rc-wire"><colgroup>',
+           *(f'<col style="width:{width}">' for _, width in _COLUMNS), "</colgroup><tr>",
+           *(f"<th>{name}</th>" for name, _ in _COLUMNS), "</tr>"]
     for row in wire_rows(exchanges):
         if manifests_only and "/manifests/" not in row.path:
             continue
         cls = ' class="rc-err"' if row.status >= 400 else ""
         mark_cls = "rc-ok" if row.match else "rc-bad"
+        computed = _digest_html(row.computed) + (f"<br><small>{html.escape(row.over)}</small>" if row.over else "")
         cells = (
-            row.method,
-            row.path,
             _request_cell(row),
-            f"{row.status}<br><small>{', '.join(row.errors)}</small>" if row.errors else str(row.status),
-            html.escape(row.content_type) or "-",
-            html.escape(short_digest(row.dcd)),
-            html.escape(short_digest(row.computed)) + (f"<br><small>{html.escape(row.over)}</small>" if row.over else ""),
+            _answer_cell(row),
+            _digest_html(row.dcd),
+            computed if row.computed else "-",
             f'<span class="{mark_cls}">{row.mark}</span>' if row.mark else "",
         )
-        out.append(f"<tr{cls}>" + "".join(f"<td>{c if i != 1 else html.escape(c)}</td>" for i, c in enumerate(cells)) + "</tr>")
+        out.append(f"<tr{cls}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     out.append("</table>")
     return "".join(out)

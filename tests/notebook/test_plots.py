@@ -139,3 +139,35 @@ def test_boolean_heatmap_has_a_two_entry_legend():
     plot_matrix(ax, pivot)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["\u2714 pulled", "\u2718 pull failed"]
     render(fig)
+
+
+def test_sequence_labels_stay_between_the_lifelines_and_the_client_verdict_is_drawn():
+    """Lesson 04: long paths ran across the lifelines, and a failed pull by digest looked like a green 200."""
+    import matplotlib.colors as mc
+
+    import regcompat as rc
+    reg = rc.Registry("2.3.1")
+    push = rc.Engine("1.10", reg).push(rc.sample_image(), "demo/app:latest")
+    failed = rc.Engine("1.9", reg).pull("demo/app@" + push.digest)
+    assert not failed.ok
+    fig, axes = plt.subplots(1, 2, figsize=(12, 2.8))
+    ax = axes[1]
+    plot_sequence(ax, failed.exchanges, client="Docker 1.9", server="registry 2.3.1", manifests_only=True,
+                  outcome=failed)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    to_px = ax.transData.transform
+    left_px, right_px = to_px((0, 0))[0], to_px((1, 0))[0]
+    labels = [t for t in ax.texts if t.get_text().startswith(("GET", "200"))]
+    assert len(labels) == 2
+    for text in labels:
+        box = text.get_window_extent(renderer)
+        assert left_px <= box.x0 and box.x1 <= right_px, text.get_text()
+    response = next(t for t in labels if t.get_text().startswith("200"))
+    assert mc.to_hex(response.get_color()) != "#1a7f37", "a 200 is what the registry said, not a success"
+    verdict = [t for t in ax.texts if "the client failed" in t.get_text()]
+    assert len(verdict) == 1 and mc.to_hex(verdict[0].get_color()) == "#cf222e"
+    assert "unsupported schema version 2" in verdict[0].get_text().replace("\n", " ")
+    plot_sequence(axes[0], failed.exchanges, outcome=True)
+    assert any("accepted" in t.get_text() for t in axes[0].texts)
+    render(fig)

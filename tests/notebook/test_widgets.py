@@ -143,9 +143,76 @@ def test_matrix_view_with_no_matching_rows_says_so(rows):
     assert "<table" in view.table.value
     view.frame = view.frame.iloc[0:0]
     view.filters["kind"].value = "(all)"
-    assert "no rows match" in view.table.value
+    assert "No rows to show" in view.table.value
 
 
 def test_matrix_view_options_keep_version_order(rows):
     view = MatrixView(rows)
     assert list(view.filters["pusher"].options)[1:] == list(dict.fromkeys(r["pusher"] for r in rows))
+
+
+def test_pushing_a_list_says_the_push_engine_does_not_apply():
+    play = Playground()
+    assert not play.push_engine.disabled and play.kind_note.value == ""
+    play.kind.value = "list"
+    assert play.push_engine.disabled and "manifest-tool" in play.kind_note.value
+    assert "push engine does not apply" in play.kind_note.value
+    play.run()
+    assert play.result.push_engine == "manifest-tool" and "manifest-tool push" in play.printed.value
+    play.kind.value = "image"
+    assert not play.push_engine.disabled and play.kind_note.value == ""
+
+
+def test_every_labelled_control_has_the_same_label_column():
+    play = Playground()
+    widths = {c.style.description_width for c in (play.push_engine, play.registry, play.pull_engine, play.by, play.kind)}
+    assert widths == {"5.5em"}
+    view = MatrixView(filters=["kind", "pusher"])
+    assert {d.style.description_width for d in view.filters.values()} == {"5.5em"}
+
+
+def test_matrix_view_says_why_no_row_matches():
+    view = MatrixView(filters=["kind", "pusher", "puller"])
+    view.filters["kind"].value = "list"
+    view.filters["pusher"].value = "1.10"
+    text = view.table.value
+    assert "No rows have kind = list and pusher = 1.10 together" in text
+    assert "pusher can be manifest-tool" in text and "kind can be image" in text
+    view.filters["pusher"].value = "(all)"
+    assert "<table" in view.table.value
+
+
+def test_inspector_maps_the_fields_of_the_conversion():
+    """Item 4: the structure (which schema2 field became which schema1 field), each document once."""
+    import json as _json
+
+    from regcompat.notebook.fieldmap import field_map
+    inspector = DigestInspector(registry="2.3.1")
+    inspector.fetch()
+    stored, served = _json.loads(inspector.stored[0]), _json.loads(inspector.served[0])
+    links = field_map(inspector.stored[0], inspector.served[0], inspector._config)
+    pairs = {(link.stored.split(" ")[0], link.served.split(" ")[0]): link for link in links}
+    n = len(served["fsLayers"])
+    for i, layer in enumerate(stored["layers"]):   # layers -> fsLayers in reverse
+        j = next(k for k, (a, b) in enumerate(pairs) if a == f"layers[{i}]")
+        target = list(pairs)[j][1]
+        assert served["fsLayers"][int(target[9:-1])]["blobSum"] == layer["digest"]
+    assert [pairs[p].served for p in pairs if p[0] == "layers[0]"] == [f"fsLayers[{n - 1}]"]
+    assert any(link.served.startswith("history[0].v1Compatibility") and "dropped: history, rootfs" in link.note
+               for link in links)
+    assert any(link.change == "added" and link.served.startswith("name: 'demo/app', tag: 'latest'") for link in links)
+    assert any(link.change == "added" and link.served.startswith("signatures") and "formatLength" in link.note
+               for link in links)
+    assert any(link.change == "added" and "empty tar" in link.note for link in links)
+    # Each document once (folded), no line diff.
+    assert inspector.documents.value.count("schemaVersion&quot;: 2") == 1
+    assert inspector.documents.value.count("schemaVersion&quot;: 1") == 1
+    assert "<details>" in inspector.documents.value and "open" not in inspector.documents.value.split(">")[0]
+    assert "fsLayers[" in inspector.structure.value and "history[0].v1Compatibility" in inspector.structure.value
+    assert "formatTail" in inspector.coverage.value and "signatures stay outside" in inspector.coverage.value
+
+
+def test_inspector_when_nothing_is_converted_says_so():
+    inspector = DigestInspector(registry="3.0")
+    inspector.fetch()
+    assert "served as stored" in inspector.structure.value

@@ -1,6 +1,7 @@
 """The wire view: rows, marks and text built from hand-made exchanges."""
 
 import json
+import re
 
 from regcompat.digest import from_bytes
 from regcompat.messages import Exchange, Request, Response
@@ -66,7 +67,7 @@ def test_manifest_put_is_checked_against_the_bytes_sent():
 def test_no_accept_header_is_spelled_out_and_html_escapes_paths():
     ex = Exchange(Request("GET", "/v2/demo/app/manifests/<x>"), Response(404, [], b""))
     assert "Accept: (no Accept)" in wire_text([ex])
-    assert "<td>/v2/demo/app/manifests/&lt;x&gt;</td>" in wire_html([ex])
+    assert ">/v2/demo/app/manifests/&lt;x&gt;</span>" in wire_html([ex]) and "<x>" not in wire_html([ex])
 
 
 def test_manifests_only_hides_blob_traffic():
@@ -79,3 +80,16 @@ def test_short_digest():
     d = from_bytes(b"")
     assert short_digest(d) == "sha256:e3b0c44298fc"
     assert short_digest(None) == "-" and short_digest("") == "-"
+
+
+def test_the_html_table_fits_its_output_area():
+    """The Playground's wire table was 1,904 px wide in a 934 px output area: it must fit and wrap."""
+    import regcompat as rc
+    result = rc.scenario("1.10", "2.3.0", "1.9", "digest")
+    table = wire_html(list(result.push.exchanges) + list(result.pull.exchanges))
+    assert "width:100%;table-layout:fixed" in table and "overflow-wrap:anywhere" in table
+    assert "application/vnd.docker" not in table.replace('title="application/vnd.docker', "")
+    digest = result.push.digest
+    assert f">{digest}<" not in table and f'title="{digest}"' in table   # cut in the cell, whole on hover
+    widths = [int(w) for w in re.findall(r'<col style="width:(\d+)%">', table)]
+    assert sum(widths) == 100
