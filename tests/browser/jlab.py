@@ -16,6 +16,7 @@ from pathlib import Path
 CURRENT = "window.jupyterapp.shell.currentWidget"
 
 READY_JS = f"""() => {{
+  if (!window.jupyterapp || !window.jupyterapp.shell) return false;
   const w = {CURRENT};
   return !!(w && w.content && w.context && w.context.isReady && w.sessionContext.session
             && w.sessionContext.session.kernel && w.sessionContext.session.kernel.status === 'idle');
@@ -59,7 +60,8 @@ REPORT_JS = f"""() => {{
     }}
     cell.node.querySelectorAll('.jp-OutputArea-output').forEach((out) => {{
       const text = out.innerText || '';
-      const isWidget = out.getAttribute('data-mime-type') === 'application/vnd.jupyter.widget-view+json';
+      const isWidget = out.getAttribute('data-mime-type') === 'application/vnd.jupyter.widget-view+json'
+                       || !!out.querySelector('.jupyter-widgets');
       if (isWidget) report.widgets++;
       if (/Error displaying widget|Loading widget|Failed to load model|model not found/i.test(text)
           || (isWidget && !out.querySelector('.jupyter-widgets'))) {{
@@ -70,6 +72,8 @@ REPORT_JS = f"""() => {{
       out.querySelectorAll('*').forEach((el) => {{
         const r = el.getBoundingClientRect();
         if (r.width === 0 || r.height === 0) return;
+        const folded = el.closest('details:not([open])');
+        if (folded && !el.closest('summary')) return;  // not shown until the learner opens it
         if (r.right > box.right + 1 && (!worst || r.right > worst.right)) {{
           worst = {{tag: el.tagName, cls: String(el.className), right: Math.round(r.right),
                    text: (el.innerText || '').slice(0, 60)}};
@@ -183,14 +187,14 @@ def wrong_colours(marks: list[dict]) -> list[dict]:
 
 
 def screenshot_outputs(page, folder: Path, stem: str, selector: str = ".jp-OutputArea-output") -> list[Path]:
-    """One PNG per widget or HTML output, in order; returns the paths."""
+    """One PNG per output taller than a line or two, in order; returns the paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     outputs = page.locator(selector)
     for i in range(outputs.count()):
         out = outputs.nth(i)
-        mime = out.get_attribute("data-mime-type") or ""
-        if mime not in ("application/vnd.jupyter.widget-view+json", "text/html", "image/png"):
+        box = out.bounding_box()
+        if not box or box["height"] < 40:
             continue
         path = folder / f"{stem}-{i:02d}.png"
         out.scroll_into_view_if_needed()

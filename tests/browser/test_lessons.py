@@ -147,20 +147,27 @@ def check_self_checks(page) -> int:
 
 
 def every_option(page, root, after=None) -> int:
-    """Choose every option of every drop-down of ``root`` (then its first value again); returns how many."""
-    selects, done = root.locator("select"), 0
+    """Choose every option of every drop-down of ``root``, all drop-downs at once (step k sets each to
+    its k-th option, wrapping around), then their first values again; returns how many steps."""
+    selects = root.locator("select")
+    options, firsts = [], []
     for i in range(selects.count()):
         select = selects.nth(i)
-        values = select.locator("option").evaluate_all("(os) => os.map((o) => o.value)")
-        first = select.input_value()
-        for value in values + [first]:
-            select.scroll_into_view_if_needed()
-            select.select_option(value)
-            settle(page)
-            if after:
-                after()
-            done += 1
-    return done
+        if select.is_disabled():
+            continue
+        options.append((select, select.locator("option").evaluate_all("(os) => os.map((o) => o.value)")))
+        firsts.append(select.input_value())
+    steps = max((len(values) for _, values in options), default=0)
+    for k in range(steps + 1):
+        for (select, values), first in zip(options, firsts):
+            value = first if k == steps else values[k % len(values)]
+            if select.input_value() != value and not select.is_disabled():
+                select.scroll_into_view_if_needed()
+                select.select_option(value)
+                settle(page)
+        if after:
+            after()
+    return steps + 1 if options else 0
 
 
 def every_toggle(page, root, after=None) -> int:
@@ -185,7 +192,7 @@ def check_views(page, where: str) -> dict:
 
             def run(root=root, button=button, i=i):
                 click(page, root.get_by_role("button", name=button))
-                assert root.locator(".widget-html").first.inner_text().strip(), f"{selector} {i}: no outcome"
+                assert root.locator(".rc-outcome").inner_text().strip(), f"{selector} {i}: no outcome"
                 assert_clean(page, f"{where}, {selector} {i}")
 
             counts[selector] = counts.get(selector, 0) + every_option(page, root, run) + every_toggle(page, root, run)
