@@ -9,7 +9,10 @@ matplotlib, and it uses only the public API of :mod:`regcompat`. Submodules:
 * :mod:`.bytesview` - which bytes a digest covers, side-by-side diffs;
 * :mod:`.frames` - pandas DataFrames of exchanges and of the matrix;
 * :mod:`.plots` - ``plot_*(ax, ...)`` drawings on a given matplotlib Axes;
-* :mod:`.quiz` - predict-first questions and self-checks;
+* :mod:`.quiz` - predict-first questions and self-checks; :mod:`.text` - lesson text
+  (Markdown or HTML) as widget HTML;
+* :mod:`.fieldmap` - which schema2 field became which schema1 field;
+* :mod:`.workspace` - learner copies of the lessons (``regcompat workspace``);
 * :mod:`.widgets` / :mod:`.inspector` - Playground, WireView, MatrixView, DigestInspector;
 * :mod:`.lab` - ``regcompat lab``.
 
@@ -25,6 +28,7 @@ _EXPORTS = {
     "fingerprint_html": "fingerprint", "fingerprint_cells": "fingerprint",
     "coverage": "bytesview", "coverage_html": "bytesview", "side_by_side_html": "bytesview",
     "exchanges_frame": "frames", "matrix_frame": "frames", "matrix_pivot": "frames", "style_matrix": "frames",
+    "fit_frame": "frames", "rich": "text", "field_map": "fieldmap",
     "plot_sequence": "plots", "plot_fingerprint": "plots", "plot_fingerprints": "plots", "plot_matrix": "plots",
     "transcript": "console",
     "Predict": "quiz", "SelfCheck": "quiz",

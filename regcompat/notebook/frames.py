@@ -15,7 +15,8 @@ import pandas as pd
 from ..mediatypes import short_name
 from .wire import short_digest, wire_rows
 
-__all__ = ["exchanges_frame", "matrix_frame", "matrix_pivot", "style_matrix", "cell_state", "STATES", "STATE_STYLE"]
+__all__ = ["exchanges_frame", "matrix_frame", "matrix_pivot", "style_matrix", "fit_frame", "cell_state", "STATES",
+           "STATE_STYLE", "frame_html", "fit_dataframes"]
 
 _WIRE_COLUMNS = ["method", "path", "accept", "status", "content_type", "dcd", "computed", "over", "match"]
 
@@ -109,3 +110,70 @@ def style_matrix(pivot: pd.DataFrame):
     """A pandas Styler: ✔ for a pull that worked, ✘ for a failed pull, ⊘ for a failed push."""
     styler = pivot.style.format(lambda v: STATE_STYLE[cell_state(v)]["glyph"]).map(_cell_style)
     return styler.set_uuid(_table_id(pivot))  # not pandas' random id: nbval compares the HTML
+
+
+def _mark_style(value) -> str:
+    """A ✔ or ✘ cell (the wire view's match column) in the colour of its meaning."""
+    if value == "\u2714":
+        return "color:#1a7f37;font-weight:bold"
+    if value == "\u2718":
+        return "color:#cf222e;font-weight:bold"
+    return ""
+
+
+def fit_frame(frame: pd.DataFrame, *, short_types: bool = True):
+    """A pandas Styler that shows ``frame`` whole and within the output area.
+
+    pandas' own HTML cuts long cells at 50 characters (a media type lost the
+    part where schema1 and schema2 differ) and lets the table run off the side
+    of the output area, hiding its last columns. This one keeps every
+    character, wraps cells (fixed layout, 100 % width), colours ✔ and ✘ cells
+    green and red, shows media types by
+    their short names when ``short_types`` (the whole type in a hover title is
+    left to the wire view), and gets an id derived from its content.
+    """
+    shown = frame.map(lambda v: short_name(v) if short_types and isinstance(v, str) and "/" in v
+                      and v.startswith("application/") else v)
+    styler = shown.style.map(_mark_style).set_table_styles([
+        {"selector": "", "props": "table-layout:fixed;width:100%;border-collapse:collapse;font-size:12px"},
+        {"selector": "td, th", "props": "overflow-wrap:anywhere;white-space:normal;text-align:left;vertical-align:top"},
+    ])
+    key = repr((list(shown.columns), shown.astype(str).to_numpy().tolist()))
+    return styler.set_uuid("rc-frame-" + hashlib.sha256(key.encode()).hexdigest()[:12])
+
+
+def frame_html(frame: pd.DataFrame) -> str:
+    """A DataFrame as notebooks should show it: :func:`fit_frame`, whole values, at most
+    ``display.max_rows`` rows (the first and last halves of ``display.min_rows`` beyond that)."""
+    most = pd.get_option("display.max_rows") or len(frame)
+    if len(frame) <= most:
+        return fit_frame(frame, short_types=False).to_html()
+    half = max((pd.get_option("display.min_rows") or 10) // 2, 1)
+    shown = pd.concat([frame.head(half), frame.tail(half)])
+    return (fit_frame(shown, short_types=False).to_html()
+            + f"<p>{len(frame)} rows \u00d7 {len(frame.columns)} columns; rows {half + 1} to "
+            f"{len(frame) - half} not shown</p>")
+
+
+def fit_dataframes(shell=None) -> bool:
+    """Make IPython show every DataFrame with :func:`frame_html`; True when a shell was found.
+
+    Called when this module is imported in a notebook (the lessons import it), so
+    that tables a lesson builds itself (lesson 08's comparison with a real
+    registry) fit the output area too: pandas' default cuts values at 50
+    characters and lets wide tables run off the side.
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return False
+        shell = get_ipython()
+    formatter = getattr(getattr(shell, "display_formatter", None), "formatters", {}).get("text/html")
+    if formatter is None:
+        return False
+    formatter.for_type(pd.DataFrame, frame_html)
+    return True
+
+
+fit_dataframes()

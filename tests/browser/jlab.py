@@ -38,7 +38,7 @@ DONE_JS = f"""() => {{
 }}"""
 
 # What the learner sees, cell by cell.
-REPORT_JS = f"""() => {{
+REPORT_JS = f"""(only) => {{
   const w = {CURRENT};
   const report = {{errors: [], stderr: [], unexecuted: 0, widgets: 0, widgetProblems: [], tooWide: [], marks: []}};
   const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
@@ -51,6 +51,7 @@ REPORT_JS = f"""() => {{
   }};
   w.content.widgets.forEach((cell, index) => {{
     if (cell.model.type !== 'code') return;
+    if (only !== null && only !== undefined && !cell.node.contains(only)) return;
     if (cell.model.executionCount === null) report.unexecuted++;
     const outs = cell.model.outputs;
     for (let i = 0; i < outs.length; i++) {{
@@ -87,7 +88,7 @@ REPORT_JS = f"""() => {{
         if (!own || (own[0] !== '\\u2714' && own[0] !== '\\u2718')) return;
         const style = getComputedStyle(el);
         if (style.visibility === 'hidden' || el.getBoundingClientRect().width === 0) return;
-        report.marks.push({{cell: index, mark: own[0], text: own.slice(0, 50), color: rgb(style.color).slice(0, 3),
+        report.marks.push({{cell: index, mark: own[0], tag: el.tagName, text: own.slice(0, 50), color: rgb(style.color).slice(0, 3),
                            background: background(el)}});
       }});
     }});
@@ -142,8 +143,11 @@ def restart_and_run_all(page) -> None:
     wait_done(page)
 
 
-def report(page) -> dict:
-    return page.evaluate(REPORT_JS)
+def report(page, within=None) -> dict:
+    """What the learner sees in every code cell, or only in the cell holding the element ``within``."""
+    if within is None:
+        return page.evaluate(REPORT_JS, None)
+    return within.evaluate(f"(el) => ({REPORT_JS})(el)")
 
 
 def execute(page, code: str) -> str:
@@ -174,14 +178,19 @@ def tinted(rgb) -> bool:
 
 
 def wrong_colours(marks: list[dict]) -> list[dict]:
-    """Marks whose colour contradicts them: a ✔ in red or on red, a ✘ in green or on green."""
+    """Marks whose colour contradicts them: a ✔ in red or on red, a ✘ in green or on green.
+
+    A mark in plain ink on a plain background (printed text) says nothing by colour and passes;
+    a mark in a table cell must be coloured, and coloured right.
+    """
     bad = []
     for m in marks:
         ok = m["mark"] == "\u2714"
         text, back = m["color"], m["background"]
-        if ok and (red(text) or (tinted(back) and red(back)) or not (green(text) or (tinted(back) and green(back)))):
+        right, wrong = (green, red) if ok else (red, green)
+        if wrong(text) or (tinted(back) and wrong(back)):
             bad.append(m)
-        if not ok and (green(text) or (tinted(back) and green(back)) or not (red(text) or (tinted(back) and red(back)))):
+        elif m.get("tag") == "TD" and not (right(text) or (tinted(back) and right(back))):
             bad.append(m)
     return bad
 

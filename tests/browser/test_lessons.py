@@ -29,9 +29,9 @@ LESSONS = [p.name for p in lessons(ROOT / "notebooks")]
 pytestmark = pytest.mark.browser
 
 
-def assert_clean(page, where: str) -> dict:
-    """The checks every state of a lesson must pass; returns the report."""
-    seen = jlab.report(page)
+def assert_clean(page, where: str, within=None) -> dict:
+    """The checks every state of a lesson (or of the cell holding ``within``) must pass; returns the report."""
+    seen = jlab.report(page, within)
     assert not seen["errors"], f"{where}: error output {seen['errors']}"
     assert not seen["stderr"], f"{where}: stderr output {seen['stderr']}"
     assert seen["unexecuted"] == 0, f"{where}: {seen['unexecuted']} code cells did not run"
@@ -44,9 +44,8 @@ def assert_clean(page, where: str) -> dict:
 
 def settle(page) -> None:
     """Let a widget's message reach the kernel and its answer come back."""
-    time.sleep(0.15)
+    time.sleep(0.12)
     page.wait_for_function(jlab.READY_JS, timeout=30_000, polling=50)
-    time.sleep(0.1)
     jlab.wait_widgets(page)
 
 
@@ -77,6 +76,11 @@ def _candidates():
             found.append(str(digest))
     for value in list(globals().values()):
         add(value)
+        if isinstance(value, bytes) and value[:1] == b"{":   # a manifest: its digest, and the sha256 of its bytes
+            try:
+                found.append(str(_rc.manifest_digest(value)))
+            except Exception:
+                pass
         if isinstance(value, (list, tuple)):
             for item in value[:50]:
                 add(item)
@@ -193,7 +197,7 @@ def check_views(page, where: str) -> dict:
             def run(root=root, button=button, i=i):
                 click(page, root.get_by_role("button", name=button))
                 assert root.locator(".rc-outcome").inner_text().strip(), f"{selector} {i}: no outcome"
-                assert_clean(page, f"{where}, {selector} {i}")
+                assert_clean(page, f"{where}, {selector} {i}", root)
 
             counts[selector] = counts.get(selector, 0) + every_option(page, root, run) + every_toggle(page, root, run)
     for selector in (".rc-matrixview", ".rc-wireview"):
@@ -203,8 +207,8 @@ def check_views(page, where: str) -> dict:
             if root.locator("xpath=ancestor::*[contains(@class,'rc-playground')]").count():
                 continue  # the Playground's own wire view was driven with it
 
-            def look(i=i, selector=selector):
-                assert_clean(page, f"{where}, {selector} {i}")
+            def look(i=i, selector=selector, root=root):
+                assert_clean(page, f"{where}, {selector} {i}", root)
 
             counts[selector] = counts.get(selector, 0) + every_option(page, root, look) + every_toggle(page, root, look)
     return counts

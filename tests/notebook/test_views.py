@@ -132,3 +132,38 @@ def test_lab_finds_the_first_lesson_and_builds_the_command(tmp_path):
 def test_the_repository_notebooks_are_found():
     assert (find_notebooks() / FIRST).is_file()
     assert find_notebooks().name == "notebooks" and Path(find_notebooks(), "sanitize.cfg").is_file()
+
+
+def test_fit_frame_keeps_every_character_and_fits_the_output_area():
+    """Lesson 08's comparison: pandas cut media types at 50 characters and the table hid its last column."""
+    import pandas as pd
+
+    from regcompat.notebook.frames import fit_frame
+    schema1 = "application/vnd.docker.distribution.manifest.v1+prettyjws"
+    frame = pd.DataFrame([{"field": "Content-Type", "real 2.8.2": schema1, "model 2.8": schema1, "same": True,
+                           "digest": "sha256:" + "ab" * 32}])
+    assert "..." in frame._repr_html_()  # what pandas shows in a notebook on its own
+    html = fit_frame(frame).to_html()
+    assert "..." not in html and "schema1 (signed)" in html and "sha256:" + "ab" * 32 in html
+    assert "table-layout: fixed" in html and "width: 100%" in html and "overflow-wrap: anywhere" in html
+    assert ">True</td>" in html
+    assert fit_frame(frame).to_html() == html
+    full = fit_frame(frame, short_types=False).to_html()
+    assert schema1 in full
+
+
+def test_notebooks_show_dataframes_whole_and_within_the_output_area():
+    import pandas as pd
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from regcompat.notebook.frames import fit_dataframes
+    shell = InteractiveShell.instance()
+    try:
+        assert fit_dataframes(shell)
+        schema1 = "application/vnd.docker.distribution.manifest.v1+prettyjws"
+        data, _ = shell.display_formatter.format(pd.DataFrame([{"real": schema1, "same": True}]))
+        assert schema1 in data["text/html"] and "table-layout: fixed" in data["text/html"]
+        long, _ = shell.display_formatter.format(pd.DataFrame({"n": range(500)}))
+        assert long["text/html"].count("<tr>") < 30 and "500 rows" in long["text/html"]
+    finally:
+        InteractiveShell.clear_instance()
