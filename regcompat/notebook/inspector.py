@@ -113,8 +113,8 @@ class DigestInspector(W.VBox):
                    else f"not converted: the old client gets the stored {s_type} bytes")
         header = "matches" if header_ok else '<b style="color:#cf222e">does not match</b>'
         self.summary.value = (
-            f"<b>registry {html.escape(self.registry.value)}</b>: {verdict}. "
-            f"The Docker-Content-Digest header {header} the digest of what was served."
+            f'<div style="line-height:1.45"><b>registry {html.escape(self.registry.value)}</b>: {verdict}. '
+            f"The Docker-Content-Digest header {header} the digest of what was served.</div>"
         )
         self.fingerprints.value = '<div style="display:flex;flex-wrap:wrap;gap:4px">' + "".join(
             fingerprint_html(d, cell_px=9, label=f"{k}: {d.partition(':')[2][:12]}")

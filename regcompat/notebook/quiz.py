@@ -39,7 +39,7 @@ _BOX = W.Layout(border="1px solid #d0d7de", padding="4px 8px", margin="4px 0", m
 
 
 def _note(text: str, style: str = "") -> str:
-    return f'<div style="{style};padding:2px 0">{text}</div>'
+    return f'<div style="{style};padding:2px 0;line-height:1.45">{text}</div>'
 
 
 class Predict(W.VBox):
@@ -54,7 +54,7 @@ class Predict(W.VBox):
         self.button = W.Button(description="Check", button_style="primary", icon="check")
         self.feedback = W.HTML(value="")
         self.button.on_click(self._on_check)
-        super().__init__([W.HTML(f"<b>Predict first.</b> {rich(question)}"), self.choice, self.button,
+        super().__init__([W.HTML(_note(f"<b>Predict first.</b> {rich(question)}")), self.choice, self.button,
                           self.feedback], layout=_BOX)
         self.add_class("rc-predict")
 
@@ -103,7 +103,7 @@ class SelfCheck(W.VBox):
         self.button.on_click(self._on_check)
         self.reveal.on_click(self._on_reveal)
         super().__init__([
-            W.HTML(f"<b>Self-check.</b> {rich(prompt)}"), self.answer,
+            W.HTML(_note(f"<b>Self-check.</b> {rich(prompt)}")), self.answer,
             W.HBox([self.button, self.reveal]), self.feedback, self.solution_box,
         ], layout=_BOX)
         self.add_class("rc-selfcheck")

@@ -147,6 +147,7 @@ class Playground(W.VBox):
         else:
             self.outcome.value = (f'<b style="color:#cf222e">\u2718 {html.escape(result.outcome)}:</b> '
                                   f"{html.escape(str(result.error))}")
+        self.outcome.value = f'<div style="line-height:1.45">{self.outcome.value}</div>'
         self.printed.value = printed
         self.wire.exchanges = exchanges
         return result

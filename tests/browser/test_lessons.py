@@ -101,6 +101,34 @@ print(_json.dumps(_found))
 """
 
 
+# The texts the lesson gave its questions and self-checks, as the learner should read them.
+TEXTS_CODE = r"""
+import gc as _gc, json as _json
+from regcompat.notebook.quiz import Predict as _Predict, SelfCheck as _SelfCheck
+from regcompat.notebook.text import plain as _plain
+print(_json.dumps([_plain(w.question) for w in _gc.get_objects() if isinstance(w, _Predict)]
+                  + [_plain(w.prompt) for w in _gc.get_objects() if isinstance(w, _SelfCheck)]))
+"""
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def check_texts(page) -> int:
+    """Every question and prompt reads as the lesson wrote it: no tag swallowed, no Markdown markers."""
+    roots = page.locator(".rc-predict, .rc-selfcheck")
+    if not roots.count():
+        return 0
+    expected = json.loads(jlab.execute(page, TEXTS_CODE).strip().splitlines()[-1])
+    shown = [squash(roots.nth(i).locator(".widget-html").first.inner_text()) for i in range(roots.count())]
+    for text in expected:
+        assert any(squash(text) in s for s in shown), f"not shown as written: {text!r} (shown: {shown})"
+    for s in shown:
+        assert "`" not in s and "**" not in s, f"Markdown markers shown: {s!r}"
+    return len(expected)
+
+
 def check_predictions(page) -> int:
     roots = page.locator(".rc-predict")
     for i in range(roots.count()):
@@ -194,10 +222,17 @@ def check_views(page, where: str) -> dict:
         for i in range(roots.count()):
             root = roots.nth(i)
 
-            def run(root=root, button=button, i=i):
+            def run(root=root, button=button, i=i, selector=selector):
                 click(page, root.get_by_role("button", name=button))
                 assert root.locator(".rc-outcome").inner_text().strip(), f"{selector} {i}: no outcome"
                 assert_clean(page, f"{where}, {selector} {i}", root)
+                if selector == ".rc-inspector":   # the structure and the coverage on one screen
+                    height = root.bounding_box()["height"]
+                    assert height <= 900, f"the digest inspector is {height:.0f} px tall"
+                else:   # a list is pushed by manifest-tool: the push engine is greyed out and a note says so
+                    listing = root.locator(".widget-toggle-buttons button.mod-active", has_text="list").count()
+                    assert root.locator("select").first.is_disabled() == bool(listing)
+                    assert ("manifest-tool" in root.inner_text()) == bool(listing)
 
             counts[selector] = counts.get(selector, 0) + every_option(page, root, run) + every_toggle(page, root, run)
     for selector in (".rc-matrixview", ".rc-wireview"):
@@ -226,6 +261,7 @@ def test_lesson_as_a_learner(page, lab, artifacts, name):
     page.screenshot(path=str(shots.with_name(shots.name + "-top.png")))
     seen = assert_clean(page, "after Run All")
     jlab.screenshot_outputs(page, shots, "run-all")
+    check_texts(page)
     predictions = check_predictions(page)
     self_checks = check_self_checks(page)
     views = check_views(page, "clicking through")
