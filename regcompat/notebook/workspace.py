@@ -7,7 +7,8 @@ own that they can edit, save and reset. :func:`make_workspace` writes such
 copies into a workspace folder (by default ``regcompat-course`` in the current
 directory):
 
-* every ``NN-*.ipynb`` lesson of the source folder, and nothing else (the
+* every ``NN-*.ipynb`` lesson of the source folder, and the Markdown pages
+  beside them that lessons link to (``glossary.md``), and nothing else (the
   instructor guide and the nbval configuration stay behind);
 * outputs and execution counts cleared, stored widget state and execution
   timings dropped;
@@ -42,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["DEFAULT_DIR", "START", "KERNELSPEC", "WorkspaceError", "WorkspaceResult", "find_source", "lessons",
-           "learner_notebook", "learner_bytes", "make_workspace"]
+           "pages", "learner_notebook", "learner_bytes", "make_workspace"]
 
 DEFAULT_DIR = "regcompat-course"
 START = "00-start-here.ipynb"
@@ -81,6 +82,11 @@ def find_source(start: Path | str | None = None) -> Path:
 def lessons(source: Path) -> list[Path]:
     """The lesson notebooks of ``source`` (``NN-name.ipynb``), in order."""
     return sorted(p for p in Path(source).iterdir() if p.is_file() and _LESSON.match(p.name))
+
+
+def pages(source: Path) -> list[Path]:
+    """The Markdown pages next to the lessons (the glossary); the instructor folder is not among them."""
+    return sorted(p for p in Path(source).iterdir() if p.is_file() and p.suffix == ".md")
 
 
 def _strip_nbval(source):
@@ -192,6 +198,8 @@ def make_workspace(folder: Path | str | None = None, *, source: Path | str | Non
     paths = lessons(src)
     names = [p.name for p in paths]
     to_reset = _reset_set(reset, names)
+    if reset == "all":
+        to_reset |= {p.name for p in pages(src)}
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -199,9 +207,9 @@ def make_workspace(folder: Path | str | None = None, *, source: Path | str | Non
     written = _read_record(folder)
     result = WorkspaceResult(folder=folder, start=folder / START)
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    for path in paths:
+    for path in paths + pages(src):
         name, target = path.name, folder / path.name
-        pristine = learner_bytes(path)
+        pristine = learner_bytes(path) if path.suffix == ".ipynb" else path.read_bytes()
         current = target.read_bytes() if target.is_file() else None
         if current == pristine:
             outcome = "unchanged"

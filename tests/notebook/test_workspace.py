@@ -32,6 +32,7 @@ def _source(tmp_path: Path) -> Path:
     for path in lessons(NOTEBOOKS):
         (src / path.name).write_bytes(path.read_bytes())
     (src / "sanitize.cfg").write_text("[x]\n")
+    (src / "glossary.md").write_text("# Glossary\n")
     (src / "instructor").mkdir()
     (src / "instructor" / "guide.md").write_text("solutions\n")
     return src
@@ -45,6 +46,8 @@ def test_cli_makes_clean_learner_copies_of_every_lesson(tmp_path):
     names = sorted(p.name for p in folder.glob("*.ipynb"))
     assert names == [p.name for p in lessons(NOTEBOOKS)] and len(names) >= 9
     assert not (folder / "instructor").exists() and not (folder / "sanitize.cfg").exists()
+    for page in NOTEBOOKS.glob("*.md"):   # pages the lessons link to (the glossary)
+        assert (folder / page.name).read_bytes() == page.read_bytes()
     for name in names:
         text = (folder / name).read_text(encoding="utf-8")
         nb = json.loads(text)
@@ -83,7 +86,7 @@ def test_sources_keep_their_code_only_the_markers_go():
 def test_edited_copies_are_kept_untouched_ones_refreshed_reset_restores(tmp_path):
     src, folder = _source(tmp_path), tmp_path / "course"
     first = make_workspace(folder, source=src)
-    assert len(first.created) == len(lessons(src)) and not first.kept
+    assert len(first.created) == len(lessons(src)) + len(list(src.glob("*.md"))) and not first.kept
     edited = folder / "04-pull-by-tag-vs-digest.ipynb"
     mine = edited.read_bytes().replace(b'"cells": [', b'"cells": [\n  {"cell_type": "markdown", "id": "mine", '
                                                      b'"metadata": {}, "source": ["my notes"]},', 1)
@@ -108,8 +111,11 @@ def test_edited_copies_are_kept_untouched_ones_refreshed_reset_restores(tmp_path
     backups = list((folder / BACKUPS).iterdir())
     assert len(backups) == 1 and backups[0].read_bytes() == mine
     assert (folder / "notes.txt").read_text() == "keep me" and other.read_bytes().endswith(b" ")
+    (folder / "glossary.md").write_text("my glossary")
     everything = make_workspace(folder, source=src, reset="all")
-    assert everything.reset == ["02-manifest-formats.ipynb"] and not everything.kept
+    assert everything.reset == ["02-manifest-formats.ipynb", "glossary.md"] and not everything.kept
+    assert (folder / "glossary.md").read_text() == "# Glossary\n"
+    assert not (folder / "guide.md").exists()
 
 
 def test_a_deleted_copy_comes_back_and_bad_input_is_an_error_not_a_traceback(tmp_path):
