@@ -86,8 +86,21 @@ def _candidates():
                 add(item)
     for code in _re.findall(r"<code>(.*?)</code>", " ".join(w.solution for w in _checks)):
         found.append(_html.unescape(code))
+    found += [str(n) for n in range(11)]
+    for w in _checks:   # words of the solution, prompt and placeholder; the versions a solution names, joined
+        text = " ".join(_html.unescape(_re.sub(r"<[^>]+>", " ", t)) for t in (w.solution, w.prompt, w.answer.placeholder))
+        found += _re.findall(r"<b>(.*?)</b>", w.solution)
+        found += _re.findall(r"[A-Za-z0-9][\w.:+/-]*[A-Za-z0-9]|\d", text)
+        versions = list(dict.fromkeys(v for v in _re.findall(r"\b\d+\.\d+(?:\.\d+)?\b", text)
+                                      if v in _rc.REGISTRY_VERSIONS))
+        for i in range(len(versions)):
+            for j in range(i + 1, len(versions) + 1):
+                found.append(", ".join(versions[i:j]))
+        found.append(", ".join(v for v in _rc.REGISTRY_VERSIONS if v in versions))
     return list(dict.fromkeys(found))
 def _ok(widget, value):
+    if not isinstance(value, str) or not value.strip():
+        return False
     try:
         return bool(widget.checker(value)[0])
     except Exception:
