@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import in_ci, require_tool
+from tests.live.processes import stop_process
 
 __all__ = ["Dockerd", "docker_daemon"]
 
@@ -112,13 +113,7 @@ class Dockerd:
 
     def stop(self) -> None:
         containerd = self._containerd_pid()
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process, grace=30)
         self.process = None
         if containerd is not None:  # dockerd stops it; wait for it, and end it if it outlived dockerd
             deadline = time.monotonic() + 15

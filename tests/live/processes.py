@@ -103,15 +103,21 @@ class RealRegistry:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process, grace=10)
         self.process = None
 
     def close(self) -> None:
         self.stop()
         self._dir.cleanup()
+
+
+def stop_process(process: subprocess.Popen | None, grace: float) -> None:
+    """SIGTERM ``process`` if it still runs, wait ``grace`` seconds, then SIGKILL it."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
